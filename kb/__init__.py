@@ -1,0 +1,87 @@
+"""kb: which payroll system Swedish organisations run, and how satisfied they are."""
+
+import os
+
+from flask import Flask
+
+from kb import config as default_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, instance/config.py, KB_* environment, then test_config."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"),
+    )
+    app.config.from_object(default_config)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env(prefix="KB")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _resolve_paths(app)
+    _refuse_dev_secret_in_production(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _resolve_paths(app: Flask) -> None:
+    if app.config.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(app.instance_path, "kb.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config.get("INDEX_DIR"):
+        app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
+
+
+def _refuse_dev_secret_in_production(app: Flask) -> None:
+    if app.testing or app.debug:
+        return
+    if app.config["SECRET_KEY"] in (None, "", default_config.DEV_SECRET_KEY):
+        raise RuntimeError(
+            "Refusing to start with the development secret key: set KB_SECRET_KEY "
+            "or SECRET_KEY in instance/config.py."
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from kb import models  # noqa: F401  (registers the tables)
+    from kb.extensions import configure_engine, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from kb.views import register
+
+    register(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from kb.views.errors import register as register_errors
+
+    register_errors(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from kb.templating import register as register_templating
+
+    register_templating(app)
+
+
+def register_commands(app: Flask) -> None:
+    from kb.cli import register as register_cli
+
+    register_cli(app)

@@ -1,0 +1,58 @@
+"""Creating and authenticating members."""
+
+from flask import current_app
+from sqlalchemy import select
+
+from kb.extensions import db
+from kb.models import Organisation, User, utcnow
+
+
+class AccountError(ValueError):
+    """A reason, in Swedish, why an account cannot be created."""
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == User.normalise_email(email)))
+
+
+def create_account(
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    site_role: str = "member",
+    professional_role: str | None = None,
+    organisation_name: str | None = None,
+    sector: str | None = None,
+    size_band: str | None = None,
+) -> User:
+    if find_by_email(email) is not None:
+        raise AccountError("Det finns redan ett konto med den e-postadressen.")
+    if len(password) < current_app.config["MIN_PASSWORD_LENGTH"]:
+        raise AccountError(
+            f"Lösenordet måste ha minst {current_app.config['MIN_PASSWORD_LENGTH']} tecken."
+        )
+    user = User(
+        email=User.normalise_email(email),
+        display_name=display_name.strip(),
+        site_role=site_role,
+        professional_role=professional_role or None,
+    )
+    user.set_password(password)
+    if sector and size_band:
+        user.organisation = Organisation(
+            name=(organisation_name or "").strip(), sector=sector, size_band=size_band
+        )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active member with these credentials, or None."""
+    user = find_by_email(email)
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user

@@ -1,0 +1,89 @@
+"""The `kb` command: Flask's own commands plus kb's."""
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
+
+from kb import vocab
+
+
+def _create_app():
+    from kb import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main() -> None:
+    """kb – lönesystem och erfarenheter."""
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create the schema, or migrate it to the newest revision."""
+    from kb.database import upgrade_schema
+
+    upgrade_schema()
+    click.echo("The database schema is at the newest revision.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(list(vocab.SITE_ROLES)), default="member")
+@click.option("--name", "display_name", default=None, help="Display name (default: from e-mail).")
+@click.password_option(prompt="Password", help="Prompted for, never echoed.")
+@with_appcontext
+def create_user_command(email: str, role: str, display_name: str | None, password: str) -> None:
+    """Create a member (or moderator or admin) account."""
+    from kb.accounts import AccountError, create_account
+
+    try:
+        user = create_account(
+            email=email,
+            password=password,
+            display_name=display_name or email.split("@")[0],
+            site_role=role,
+        )
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.email} ({user.site_role}).")
+
+
+@click.command("seed-demo")
+@click.option("--experiences", "count", type=click.IntRange(min=0), default=3000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--force", is_flag=True, help="Add demo data even if the database has experiences.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if there is data.")
+@with_appcontext
+def seed_demo_command(count: int, seed: int, force: bool, if_empty: bool) -> None:
+    """Load the demo catalogue and COUNT deterministic synthetic experiences."""
+    from kb import demo
+    from kb.extensions import db
+    from kb.models import Experience
+
+    existing = db.session.scalar(select(func.count()).select_from(Experience))
+    if existing and not force:
+        if if_empty:
+            click.echo(f"The database has {existing} experiences; no demo data added.")
+            return
+        raise click.ClickException(
+            f"The database already has {existing} experiences; use --force to add more."
+        )
+    result = demo.seed(count, seed=seed)
+    click.echo(f"Demo data: {result.systems} systems, {result.experiences} experiences.")
+    _after_bulk_load()
+
+
+def _after_bulk_load() -> None:
+    """Bulk inserts bypass the change queue, so the index is rebuilt from the database."""
+    from kb import search
+
+    if hasattr(search, "rebuild_index"):
+        search.rebuild_index(progress=True)
+
+
+def register(app: Flask) -> None:
+    for command in (init_db_command, create_user_command, seed_demo_command):
+        app.cli.add_command(command)

@@ -1,0 +1,95 @@
+"""Register, log in and log out."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from kb.accounts import AccountError, authenticate, create_account
+from kb.extensions import db, login_manager
+from kb.forms import LoginForm, RegisterForm
+from kb.models import User
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path may be the place to return to after logging in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Become a member."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterForm(min_password_length=current_app.config["MIN_PASSWORD_LENGTH"])
+    if form.validate_on_submit():
+        try:
+            user = create_account(
+                email=form.email.data,
+                password=form.password.data,
+                display_name=form.display_name.data,
+                professional_role=form.professional_role.data,
+                organisation_name=form.organisation_name.data,
+                sector=form.sector.data,
+                size_band=form.size_band.data,
+            )
+        except AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            _start_session(user)
+            flash("Välkommen till kb! Du är nu inloggad.", "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in, then return to the page that asked for it."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user)
+            flash("Du är inloggad.", "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+        form.password.errors.append("Fel e-postadress eller lösenord.")
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Log out (a POST with a CSRF token, so no other site can log a member out)."""
+    logout_user()
+    session.clear()
+    flash("Du är utloggad.", "info")
+    return redirect(url_for("main.index"))
+
+
+def _start_session(user: User) -> None:
+    # A fresh session at login: nothing from before the login carries over.
+    session.clear()
+    login_user(user)

@@ -1,0 +1,42 @@
+"""Error pages in Swedish, rendered from templates/errors/<code>.html."""
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from kb.extensions import db
+
+MESSAGES = {
+    400: ("Felaktig begäran", "Begäran kunde inte tolkas. Kontrollera adressen och försök igen."),
+    403: ("Åtkomst nekad", "Du har inte behörighet att göra det här."),
+    404: ("Sidan finns inte", "Sidan du söker finns inte eller har tagits bort."),
+    405: ("Metoden stöds inte", "Sidan kan inte användas på det här sättet."),
+    413: ("För stor begäran", "Det du skickade är för stort. Korta texten och försök igen."),
+    429: ("För många försök", "Du har gjort för många försök. Vänta en stund och försök igen."),
+    500: ("Något gick fel", "Ett oväntat fel uppstod. Försök igen om en stund."),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if request.path.startswith("/api/"):
+        return {"error": {"status": code, "message": detail or message}}, code
+    return render_template("error.html", code=code, title=title, message=detail or message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        detail = error.description if code in (400, 403) and _is_own_message(error) else None
+        return render_error(code if code in MESSAGES else 400, detail)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        app.logger.exception("Unhandled error", exc_info=error)
+        db.session.rollback()
+        return render_error(500)
+
+
+def _is_own_message(error: HTTPException) -> bool:
+    # Werkzeug's default descriptions are English; only kb's own (Swedish) ones are shown.
+    return type(error).description != error.description

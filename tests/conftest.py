@@ -1,0 +1,213 @@
+"""Fixtures: an app on a fresh database per test (SQLite, or PostgreSQL when
+KB_TEST_DATABASE_URL is set), a test client with CSRF on, and story helpers."""
+
+import os
+import re
+import shutil
+import uuid
+from itertools import count
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from kb import create_app
+from kb.extensions import db
+
+PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
+PASSWORD = "ett-långt-lösenord"
+
+
+def _schema_url(url: str, schema: str) -> str:
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
+def make_app(database_url: str, instance_path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INDEX_DIR": str(instance_path / "index"),
+        "WTF_CSRF_ENABLED": True,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory):
+    """A database migrated once per session; each test gets a copy (SQLite) or a
+    truncated schema (PostgreSQL)."""
+    from kb.database import upgrade_schema
+
+    base = tmp_path_factory.mktemp("template")
+    if PG_URL:
+        schema = f"kb_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = _schema_url(PG_URL, schema)
+        app = make_app(url, base)
+        with app.app_context():
+            upgrade_schema()
+            db.engine.dispose()
+        yield {"kind": "postgresql", "url": url}
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+    else:
+        path = base / "template.sqlite3"
+        app = make_app(f"sqlite:///{path}", base)
+        with app.app_context():
+            upgrade_schema()
+            db.engine.dispose()
+        yield {"kind": "sqlite", "path": path}
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path):
+    if template_database["kind"] == "sqlite":
+        path = tmp_path / "kb.sqlite3"
+        shutil.copy(template_database["path"], path)
+        yield f"sqlite:///{path}"
+    else:
+        yield template_database["url"]
+        engine = create_engine(template_database["url"])
+        with engine.begin() as conn:
+            tables = [
+                row[0]
+                for row in conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                        "AND tablename <> 'alembic_version'"
+                    )
+                )
+            ]
+            if tables:
+                quoted = ", ".join(f'"{t}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = make_app(database_url, tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(response) -> str:
+    """The CSRF token of the (first) form on a page."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.text)
+    if match is None:
+        match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+    assert match, "the page has no form with a CSRF token"
+    return match.group(1)
+
+
+class Factory:
+    """Creates rows directly, for tests that are not about the forms."""
+
+    def __init__(self, app):
+        self.app = app
+        self._n = count(1)
+
+    def user(self, email=None, password=PASSWORD, site_role="member", **fields):
+        from kb.models import User
+
+        with self.app.app_context():
+            n = next(self._n)
+            user = User(
+                email=(email or f"medlem{n}@example.se").lower(),
+                display_name=fields.pop("display_name", f"Medlem {n}"),
+                site_role=site_role,
+                professional_role=fields.pop("professional_role", "lonechef"),
+                **fields,
+            )
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    def system(self, slug=None, name=None, **fields):
+        from kb.models import PayrollSystem
+
+        with self.app.app_context():
+            n = next(self._n)
+            system = PayrollSystem(
+                slug=slug or f"system-{n}",
+                name=name or f"System {n}",
+                vendor=fields.pop("vendor", "Leverantör AB"),
+                **fields,
+            )
+            db.session.add(system)
+            db.session.commit()
+            return system.id
+
+    def experience(self, author_id, system_id, **fields):
+        from kb.models import Experience
+
+        values = {
+            "sector": "kommun",
+            "size_band": "1000-4999",
+            "reviewer_role": "lonechef",
+            "usage_status": "current",
+            "satisfaction": 4,
+            "title": "Stabil lönekörning men krånglig semesterberäkning",
+            "pros": "Lönekörningen fungerar.",
+            "cons": "Semesterberäkningen kräver handpåläggning.",
+        }
+        values.update(fields)
+        with self.app.app_context():
+            experience = Experience(author_id=author_id, system_id=system_id, **values)
+            db.session.add(experience)
+            db.session.commit()
+            return experience.id
+
+
+@pytest.fixture
+def factory(app):
+    return Factory(app)
+
+
+class Auth:
+    """Logs in and out through the real forms, CSRF included."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email, password=PASSWORD, follow_redirects=False, next_url=None):
+        url = "/auth/login" + (f"?next={next_url}" if next_url else "")
+        page = self.client.get(url)
+        return self.client.post(
+            url,
+            data={"email": email, "password": password, "csrf_token": csrf_token(page)},
+            follow_redirects=follow_redirects,
+        )
+
+    def logout(self):
+        page = self.client.get("/")
+        return self.client.post("/auth/logout", data={"csrf_token": csrf_token(page)})
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+def main_content(response) -> str:
+    """The page's main content, without the header that names the logged-in member."""
+    return response.text.split('id="innehall"', 1)[1]

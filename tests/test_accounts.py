@@ -1,0 +1,133 @@
+"""Becoming a member, logging in and out, and the create-user command."""
+
+from sqlalchemy import select
+
+from kb.extensions import db
+from kb.models import User
+from tests.conftest import PASSWORD, csrf_token
+
+
+def register(client, **overrides):
+    page = client.get("/auth/register")
+    data = {
+        "display_name": "Karin Lönechef",
+        "email": "karin@kommun.se",
+        "password": PASSWORD,
+        "password_again": PASSWORD,
+        "professional_role": "lonechef",
+        "organisation_name": "Exempelby kommun",
+        "sector": "kommun",
+        "size_band": "1000-4999",
+        "csrf_token": csrf_token(page),
+    }
+    data.update(overrides)
+    return client.post("/auth/register", data=data)
+
+
+def test_register_logs_the_member_in_and_stores_a_hash(client, app):
+    response = register(client)
+    assert response.status_code == 302
+    home = client.get("/")
+    assert "Karin Lönechef" in home.text
+    assert "Logga ut" in home.text
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert user.email == "karin@kommun.se"
+        assert PASSWORD not in user.password_hash
+        assert user.check_password(PASSWORD)
+        assert user.organisation.sector == "kommun"
+        assert user.organisation.size_band == "1000-4999"
+
+
+def test_email_is_unique_regardless_of_case(client):
+    register(client)
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/"))})
+    response = register(client, email="KARIN@Kommun.SE")
+    assert response.status_code == 422
+    assert "Det finns redan ett konto med den e-postadressen." in response.text
+
+
+def test_registration_errors_are_swedish_and_keep_the_input(client):
+    response = register(client, password="kort", password_again="annat", email="inte-en-adress",
+                        sector="")
+    assert response.status_code == 422
+    assert "Ange en giltig e-postadress" in response.text
+    assert "Lösenordet måste ha minst 10 tecken." in response.text
+    assert "Lösenorden är inte likadana." in response.text
+    assert "Välj ett alternativ." in response.text
+    assert 'value="inte-en-adress"' in response.text
+    assert 'value="Karin Lönechef"' in response.text
+    assert 'aria-describedby="email-error"' in response.text
+
+
+def test_login_with_wrong_password_says_so(client, factory):
+    factory.user(email="lena@region.se")
+    page = client.get("/auth/login")
+    response = client.post("/auth/login", data={
+        "email": "lena@region.se", "password": "fel-lösenord", "csrf_token": csrf_token(page)})
+    assert response.status_code == 422
+    assert "Fel e-postadress eller lösenord." in response.text
+    assert 'value="lena@region.se"' in response.text
+
+
+def test_login_is_case_insensitive_and_returns_to_the_page(client, factory, auth):
+    factory.user(email="lena@region.se")
+    response = auth.login("Lena@Region.se", next_url="/experiences/new")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/experiences/new"
+
+
+def test_login_refuses_a_next_that_leaves_the_site(factory, auth):
+    factory.user(email="lena@region.se")
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = auth.login("lena@region.se", next_url=target)
+        assert response.headers["Location"] == "/", target
+        auth.logout()
+
+
+def test_a_visitor_is_sent_to_log_in_and_comes_back(client, factory, auth):
+    response = client.get("/experiences/new")
+    assert response.status_code == 302
+    assert "/auth/login?next=%2Fexperiences%2Fnew" in response.headers["Location"]
+    factory.user(email="lena@region.se")
+    assert auth.login("lena@region.se", next_url="/experiences/new").headers["Location"] == (
+        "/experiences/new"
+    )
+
+
+def test_logout_needs_a_post_with_csrf(client, factory, auth):
+    factory.user(email="lena@region.se")
+    auth.login("lena@region.se")
+    assert client.get("/auth/logout").status_code == 405
+    assert client.post("/auth/logout").status_code == 400
+    assert "Logga ut" in client.get("/").text
+    auth.logout()
+    assert "Logga in" in client.get("/").text
+
+
+def test_deactivated_member_cannot_log_in(client, factory, auth):
+    factory.user(email="lena@region.se", active=False)
+    response = auth.login("lena@region.se")
+    assert response.status_code == 422
+
+
+def test_create_user_command_prompts_for_the_password(runner, app):
+    result = runner.invoke(
+        args=["create-user", "Admin@Kb.se", "--role", "admin"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert (user.email, user.site_role) == ("admin@kb.se", "admin")
+
+
+def test_create_user_command_refuses_a_short_password_and_a_duplicate(runner, factory):
+    factory.user(email="finns@kb.se")
+    result = runner.invoke(args=["create-user", "ny@kb.se"], input="kort\nkort\n")
+    assert result.exit_code != 0
+    assert "minst 10 tecken" in result.output
+    result = runner.invoke(args=["create-user", "FINNS@kb.se"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code != 0
+    assert "finns redan" in result.output
