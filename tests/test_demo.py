@@ -1,0 +1,332 @@
+"""The demo catalogue and the deterministic synthetic experiences (kb/demo.py)."""
+
+import re
+from collections import Counter
+from datetime import datetime
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from kb import demo, vocab
+from kb.extensions import db
+from kb.models import Experience, PayrollSystem, User
+
+TEXT_FIELDS = ("title", "pros", "cons", "tips", "body", "switch_reason")
+NOT_PAYROLL = ("quinyx", "planday", "simployer", "alexishr", "lessor")
+
+
+def _rows_in_database() -> list[dict]:
+    table = Experience.__table__
+    result = db.session.execute(select(table).order_by(table.c.id)).mappings()
+    return [{k: v for k, v in row.items() if k != "id"} for row in result]
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+
+
+@pytest.fixture(scope="module")
+def generated() -> list[dict]:
+    """300 rows generated without a database (system ids by catalogue position)."""
+    return list(demo.generate_experiences(300, seed=1))
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+def test_catalogue_has_the_domain_systems():
+    names = {entry["name"] for entry in demo.CATALOGUE}
+    for expected in (
+        "Heroma", "Personec P", "Primula", "Hogia Lön Plus", "Visma Lön 300/600",
+        "Visma Lön Smart", "Fortnox Lön", "Crona Lön", "Kontek Lön", "Flex HRM Lön",
+        "Agda PS", "BL Lön", "Aditro Pay", "SAP SuccessFactors Employee Central Payroll",
+        "SD Worx Lön", "Visma Nmbrs",
+    ):
+        assert expected in names
+    assert len(demo.CATALOGUE) == 16
+    slugs = [entry["slug"] for entry in demo.CATALOGUE]
+    assert len(set(slugs)) == len(slugs)
+    vendors = {entry["slug"]: entry["vendor"] for entry in demo.CATALOGUE}
+    assert vendors["heroma"] == "CGI"
+    assert vendors["primula"] == "Tietoevry"
+    assert vendors["personec-p"] == "Visma"
+
+
+def test_catalogue_entries_are_complete_and_use_the_vocabularies():
+    for entry in demo.CATALOGUE:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", entry["slug"])
+        assert entry["name"] and entry["vendor"] and entry["description"]
+        assert entry["website"].startswith("https://")
+        assert entry["status"] == "active"
+        kinds = entry["deployment_kinds"].split()
+        assert kinds and set(kinds) <= set(vocab.DEPLOYMENTS)
+        aliases = entry["aliases"].split("\n")
+        assert aliases and all(a.strip() == a and a for a in aliases)
+    personec = next(e for e in demo.CATALOGUE if e["slug"] == "personec-p")
+    assert {"Personec", "Visma Personec P"} <= set(personec["aliases"].splitlines())
+
+
+def test_catalogue_leaves_out_what_is_not_a_swedish_payroll_system():
+    for entry in demo.CATALOGUE:
+        text = " ".join((entry["slug"], entry["name"], entry["aliases"], entry["vendor"])).lower()
+        for name in NOT_PAYROLL:
+            assert name not in text
+
+
+def test_load_catalogue_is_idempotent(app):
+    with app.app_context():
+        db.session.add(PayrollSystem(slug="heroma", name="Heroma (egen)", vendor="CGI"))
+        db.session.commit()
+        assert demo.load_catalogue() == len(demo.CATALOGUE) - 1
+        assert demo.load_catalogue() == 0
+        assert db.session.scalar(select(func.count()).select_from(PayrollSystem)) == 16
+        # An existing row is left alone.
+        heroma = db.session.scalar(select(PayrollSystem).where(PayrollSystem.slug == "heroma"))
+        assert heroma.name == "Heroma (egen)"
+        personec = db.session.scalar(
+            select(PayrollSystem).where(PayrollSystem.slug == "personec-p")
+        )
+        assert personec.alias_list == ["Personec", "Visma Personec P", "Visma Personec"]
+        assert personec.deployment_list == ["on_premises", "cloud", "service"]
+
+
+# --------------------------------------------------------------------------- determinism
+
+
+def test_generation_is_deterministic(generated):
+    assert list(demo.generate_experiences(300, seed=1)) == generated
+    other = list(demo.generate_experiences(300, seed=2))
+    assert other != generated
+    assert sum(a["title"] == b["title"] for a, b in zip(generated, other, strict=True)) < 100
+
+
+def test_seeding_the_same_seed_gives_the_same_rows(app):
+    with app.app_context():
+        first_result = demo.seed(120, seed=3)
+        assert first_result.systems == 16
+        assert first_result.experiences == 120
+        assert first_result.accounts == len(demo.DEMO_ACCOUNTS)
+        first = _rows_in_database()
+
+        db.session.execute(delete(Experience))
+        db.session.commit()
+        again = demo.seed(120, seed=3)
+        assert (again.systems, again.experiences, again.accounts) == (0, 120, 0)
+        assert _rows_in_database() == first
+
+        db.session.execute(delete(Experience))
+        db.session.commit()
+        demo.seed(120, seed=4)
+        assert _rows_in_database() != first
+
+
+def test_seed_zero_loads_catalogue_and_accounts_only(app):
+    with app.app_context():
+        result = demo.seed(0)
+        assert (result.systems, result.experiences) == (16, 0)
+        assert db.session.scalar(select(func.count()).select_from(Experience)) == 0
+
+
+# --------------------------------------------------------------------------- values
+
+
+def test_seeded_values_are_inside_the_vocabularies(app):
+    with app.app_context():
+        demo.seed(300, seed=1)
+        systems = {s.id: s for s in db.session.scalars(select(PayrollSystem))}
+        demo_users = select(User).where(User.email.like("%@exempel.kb.se"))
+        accounts = {u.id: u for u in db.session.scalars(demo_users)}
+        rows = db.session.scalars(select(Experience)).all()
+        assert len(rows) == 300
+        for e in rows:
+            assert e.is_demo is True
+            assert e.moderation_state == "published"
+            assert e.visibility in vocab.VISIBILITIES
+            assert e.author_id in accounts
+            assert accounts[e.author_id].professional_role == e.reviewer_role
+            assert e.sector in vocab.SECTORS
+            assert e.size_band in vocab.SIZE_BANDS
+            if e.employees_paid is not None:
+                low, high = demo._BAND_RANGES[e.size_band]
+                assert low <= e.employees_paid <= high
+            assert e.reviewer_role in vocab.PROFESSIONAL_ROLES
+            if e.deployment is not None:
+                assert e.deployment in systems[e.system_id].deployment_list
+            assert e.usage_status in vocab.USAGE_STATUSES
+            assert 1 <= e.satisfaction <= 5
+            for key in vocab.SUB_RATINGS:
+                assert e.sub_rating(key) is None or 1 <= e.sub_rating(key) <= 5
+            assert e.recommend is None or 0 <= e.recommend <= 10
+            for key in vocab.CAPABILITIES:
+                assert e.capability(key) in vocab.CAPABILITY_LEVELS
+            assert e.created_at.tzinfo is None
+            assert datetime(2019, 1, 1) <= e.created_at < datetime(2027, 1, 1)
+            assert e.created_at <= e.updated_at <= e.confirmed_at
+            if e.in_use_since is not None:
+                assert 2005 <= e.in_use_since <= e.created_at.year
+            if e.switched_from_id is not None:
+                assert e.switched_from_id != e.system_id
+                assert e.switch_reason
+                assert 1 <= e.go_live_months <= 36
+            else:
+                assert e.switch_reason == "" and e.go_live_months is None
+            if e.considering_switch_to_id is not None:
+                assert e.considering_switch_to_id != e.system_id
+                assert e.usage_status == "current"
+            assert 0 < len(e.title) <= 150
+            assert e.pros and e.cons and e.tips and e.body
+
+        def share(predicate) -> float:
+            return sum(1 for e in rows if predicate(e)) / len(rows)
+
+        assert 0.05 < share(lambda e: e.visibility == "members") < 0.3
+        assert 0.12 < share(lambda e: e.anonymous) < 0.4
+        assert 0.1 < share(lambda e: e.switched_from_id is not None) < 0.35
+        assert 0.03 < share(lambda e: e.considering_switch_to_id is not None) < 0.2
+        assert 0.6 < share(lambda e: e.created_at == e.updated_at == e.confirmed_at) < 0.98
+        assert share(lambda e: e.rating_implementation is None) > 0.05
+        assert {e.usage_status for e in rows} == set(vocab.USAGE_STATUSES)
+        assert {e.satisfaction for e in rows} == {1, 2, 3, 4, 5}
+        years = {e.created_at.year for e in rows}
+        assert {2019, 2022, 2025} <= years
+
+
+def test_demo_accounts_cannot_log_in(app):
+    from kb.accounts import authenticate
+
+    with app.app_context():
+        demo.seed(5)
+        users = db.session.scalars(select(User).where(User.email.like("%@exempel.kb.se"))).all()
+        assert len(users) == len(demo.DEMO_ACCOUNTS)
+        for user in users:
+            assert "Exempel" in user.display_name
+            assert user.site_role == "member"
+            for guess in ("", "password", user.email, user.password_hash, "ett-långt-lösenord"):
+                assert not user.check_password(guess)
+            assert authenticate(user.email, "password") is None
+        # A second seeding reuses the accounts.
+        demo.seed(5)
+        assert db.session.scalar(
+            select(func.count()).select_from(User).where(User.email.like("%@exempel.kb.se"))
+        ) == len(demo.DEMO_ACCOUNTS)
+
+
+def test_systems_sectors_and_ratings_are_plausible():
+    rows = list(demo.generate_experiences(3000, seed=11))
+    slug_by_id = {i: e["slug"] for i, e in enumerate(demo.CATALOGUE, start=1)}
+    by_system: dict[str, list[dict]] = {}
+    for row in rows:
+        by_system.setdefault(slug_by_id[row["system_id"]], []).append(row)
+    # Public-sector systems stay in the public sector; small-firm systems in small firms.
+    assert {r["sector"] for r in by_system["heroma"]} <= {
+        "kommun", "region", "statlig", "kommunalt_bolag", "ideell"
+    }
+    assert {r["sector"] for r in by_system["primula"]} <= {"statlig", "privat"}
+    for slug in ("fortnox-lon", "bl-lon", "visma-lon-smart"):
+        assert {r["sector"] for r in by_system[slug]} <= {"privat", "ideell"}
+        assert {r["size_band"] for r in by_system[slug]} <= {"1-49", "50-249"}
+    assert len(by_system["heroma"]) > len(by_system["visma-nmbrs"])
+
+    def mean(values):
+        values = [v for v in values if v is not None]
+        return sum(values) / len(values)
+
+    # Per-system tendencies.
+    assert mean(r["satisfaction"] for r in by_system["crona-lon"]) > mean(
+        r["satisfaction"] for r in by_system["sap-successfactors-ecp"]
+    )
+    assert mean(r["rating_usability"] for r in by_system["fortnox-lon"]) > mean(
+        r["rating_usability"] for r in by_system["heroma"]
+    )
+    # Sub-ratings and recommendation follow satisfaction.
+    low = [r for r in rows if r["satisfaction"] <= 2]
+    high = [r for r in rows if r["satisfaction"] >= 4]
+    assert mean(r["recommend"] for r in high) > mean(r["recommend"] for r in low) + 3
+    assert mean(r["rating_support"] for r in high) > mean(r["rating_support"] for r in low) + 1
+    # Capabilities are plausible per system: Visma Lön 300/600 rarely has BankID.
+    bankid = Counter(r["cap_bankid"] for r in by_system["visma-lon-300-600"])
+    assert bankid["missing"] > bankid["good"]
+    agi = Counter(r["cap_agi"] for r in by_system["heroma"])
+    assert agi["good"] > agi["workaround"] + agi["missing"]
+
+
+# --------------------------------------------------------------------------- texts
+
+
+def test_texts_are_varied(generated):
+    titles = [row["title"] for row in generated]
+    assert len(set(titles)) > 200
+    sentences = Counter(
+        s for row in generated for field in TEXT_FIELDS for s in _sentences(row[field])
+    )
+    assert len(sentences) > 1500
+    # No sentence dominates.
+    assert sentences.most_common(1)[0][1] < 60
+    bodies = {row["body"] for row in generated}
+    assert len(bodies) == len(generated)
+
+
+def test_texts_are_swedish_payroll_prose(generated):
+    text = "\n".join(row[field] for row in generated for field in TEXT_FIELDS)
+    words = set(re.findall(r"[\wåäöÅÄÖ:-]+", text.lower()))
+    for word in (
+        "lönekörningen", "lönesystemet", "lönesystem", "semesterskulden", "semesterskulderna",
+        "semesterberäkningen", "semesterårsskiftet", "sammalöneregeln", "procentregeln",
+        "tjänstepensionsrapporteringen", "pensionsrapporteringen", "skatteverket", "agi",
+        "arbetsgivardeklarationen", "paxml-importen", "sie-exporten", "kivra", "bankid",
+        "ob-tillägg", "övertid", "retroaktiva", "sjuklön", "karensavdrag", "självservicen",
+        "supporten", "driftstörningar", "uppgraderingarna", "integrationerna", "rapporterna",
+        "införandeprojektet", "konsulter", "kollektivavtal",
+    ):
+        assert word in words, word
+    assert re.search(r"\b(Fora|Collectum|KPA)\b", text)
+    assert re.search(r"\b(AB|HÖK|Handels)\b", text)
+    assert "lorem" not in text.lower()
+    for row in generated:
+        for field in TEXT_FIELDS:
+            value = row[field]
+            assert "{" not in value and "}" not in value and "  " not in value
+            assert "|" not in value
+            if value and field != "title":
+                assert value.rstrip().endswith((".", "!", "?"))
+                assert value[0].isupper()
+
+
+def test_texts_name_the_system(generated):
+    names = {i: e["name"] for i, e in enumerate(demo.CATALOGUE, start=1)}
+    mentioning = sum(
+        1
+        for row in generated
+        if names[row["system_id"]] in " ".join(row[f] for f in TEXT_FIELDS)
+    )
+    assert mentioning > len(generated) * 0.5
+
+
+# --------------------------------------------------------------------------- command
+
+
+def _experience_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Experience))
+
+
+def test_seed_demo_command(app, runner):
+    result = runner.invoke(args=["seed-demo", "--experiences", "50"])
+    assert result.exit_code == 0, result.output
+    assert "50 experiences" in result.output
+    assert _experience_count(app) == 50
+
+    refused = runner.invoke(args=["seed-demo", "--experiences", "50"])
+    assert refused.exit_code != 0
+    assert "--force" in refused.output
+    assert _experience_count(app) == 50
+
+    quiet = runner.invoke(args=["seed-demo", "--if-empty", "--experiences", "50"])
+    assert quiet.exit_code == 0, quiet.output
+    assert _experience_count(app) == 50
+
+    forced = runner.invoke(args=["seed-demo", "--force", "--experiences", "10", "--seed", "2"])
+    assert forced.exit_code == 0, forced.output
+    assert _experience_count(app) == 60
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PayrollSystem)) == 16
