@@ -18,10 +18,12 @@ $(VENV)/.installed-test: $(VENV)/.installed-app
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# A random secret key for this checkout, so a local instance never runs on a known key.
+# Local settings for this checkout: a random secret key, and cookies over plain http.
 instance/config.py:
 	mkdir -p instance
 	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+	echo "SESSION_COOKIE_SECURE = False  # local http only" >> $@
+	echo "REMEMBER_COOKIE_SECURE = False" >> $@
 
 run: $(VENV)/.installed-app instance/config.py
 	$(BIN)/kb init-db

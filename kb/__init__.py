@@ -17,6 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(default_config)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env(prefix="KB")
+    _rename_environment_settings(app)
     if test_config is not None:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -31,9 +32,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _rename_environment_settings(app: Flask) -> None:
+    """KB_DATABASE_URL and KB_RATELIMIT_STORAGE_URL name the extensions' own settings."""
+    renames = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+               "RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI"}
+    for ours, theirs in renames.items():
+        if app.config.get(ours):
+            app.config[theirs] = app.config.pop(ours)
+
+
 def _resolve_paths(app: Flask) -> None:
-    if app.config.get("DATABASE_URL"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = os.path.join(app.instance_path, "kb.sqlite3")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
@@ -53,7 +61,7 @@ def _refuse_dev_secret_in_production(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from kb import models  # noqa: F401  (registers the tables)
-    from kb.extensions import configure_engine, csrf, db, login_manager, migrate
+    from kb.extensions import configure_engine, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     with app.app_context():
@@ -61,6 +69,13 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    from kb import security
+
+    security.init_app(app)
+    from kb import search
+
+    search.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,10 +1,10 @@
 """Creating and authenticating members."""
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from kb.extensions import db
-from kb.models import Organisation, User, utcnow
+from kb.models import InviteCode, Organisation, User, utcnow
 
 
 class AccountError(ValueError):
@@ -25,6 +25,7 @@ def create_account(
     organisation_name: str | None = None,
     sector: str | None = None,
     size_band: str | None = None,
+    invite: InviteCode | None = None,
 ) -> User:
     if find_by_email(email) is not None:
         raise AccountError("Det finns redan ett konto med den e-postadressen.")
@@ -44,6 +45,17 @@ def create_account(
             name=(organisation_name or "").strip(), sector=sector, size_band=size_band
         )
     db.session.add(user)
+    db.session.flush()
+    if invite is not None:
+        # Conditional update: of two people racing with one code, only one gets in.
+        taken = db.session.execute(
+            update(InviteCode)
+            .where(InviteCode.id == invite.id, InviteCode.used_at.is_(None))
+            .values(used_by_id=user.id, used_at=utcnow())
+        )
+        if taken.rowcount != 1:
+            db.session.rollback()
+            raise AccountError("Inbjudningskoden är redan använd.")
     db.session.commit()
     return user
 

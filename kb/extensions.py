@@ -1,5 +1,7 @@
 """Unbound extension objects; create_app binds them to the app."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,6 +30,8 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."
 login_manager.login_message_category = "info"
+# Storage comes from RATELIMIT_STORAGE_URI (memory by default, Redis when configured).
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
 
 
 def configure_engine(engine) -> None:

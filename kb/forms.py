@@ -31,15 +31,33 @@ CHOOSE = "Välj ett alternativ."
 TEXT_MAX = 5000
 
 
+def _without_nul(value):
+    # NUL cannot be stored in PostgreSQL text and is never meant: drop it, keep the rest.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class SwedishMeta:
+    # WTForms' own Swedish translations for built-in messages ("Inte ett giltigt heltal").
+    locales = ("sv_SE", "sv")
+
+    def bind_field(self, form, unbound_field, options):
+        filters = (*unbound_field.kwargs.get("filters", ()), _without_nul)
+        return unbound_field.bind(form=form, **dict(options, filters=filters))
+
+
 class SwedishForm(FlaskForm):
-    class Meta:
-        # WTForms' own Swedish translations for built-in messages ("Inte ett giltigt heltal").
-        locales = ("sv_SE", "sv")
+    class Meta(SwedishMeta):
+        pass
 
 
 def _choices(vocabulary: dict, blank: str | None = None):
     items = list(vocabulary.items())
     return ([("", blank)] if blank is not None else []) + items
+
+
+def _validate_password_length(form, field):
+    if len(field.data or "") < form.min_password_length:
+        raise ValidationError(f"Lösenordet måste ha minst {form.min_password_length} tecken.")
 
 
 class LoginForm(SwedishForm):
@@ -83,14 +101,27 @@ class RegisterForm(SwedishForm):
         choices=_choices(vocab.SIZE_BANDS, "Välj storlek"),
         validators=[DataRequired(CHOOSE)],
     )
+    invite_code = StringField(
+        "Inbjudningskod",
+        description="Nätverket är slutet: du behöver en kod från en administratör.",
+        validators=[DataRequired("Ange din inbjudningskod."),
+                    Length(max=64, message="Högst 64 tecken.")],
+    )
 
-    def __init__(self, *args, min_password_length: int = 10, **kwargs):
+    def __init__(self, *args, min_password_length: int = 10, invite_only: bool = False,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.min_password_length = min_password_length
+        if not invite_only:
+            del self.invite_code
 
-    def validate_password(self, field):
-        if len(field.data or "") < self.min_password_length:
-            raise ValidationError(f"Lösenordet måste ha minst {self.min_password_length} tecken.")
+    def validate_invite_code(self, field):
+        from kb.invites import usable
+
+        if usable(field.data) is None:
+            raise ValidationError("Koden är ogiltig, redan använd eller har gått ut.")
+
+    validate_password = _validate_password_length
 
 
 def _rating_field(label: str, required: bool = False) -> RadioField:
@@ -238,3 +269,126 @@ for _key, _label in vocab.CAPABILITIES.items():
             validators=[InputRequired(CHOOSE)],
         ),
     )
+
+
+class ReasonForm(SwedishForm):
+    """A moderator's decision, with a reason that the author sees."""
+
+    reason = TextAreaField(
+        "Motivering",
+        validators=[Optional(), Length(max=1000, message="Högst 1000 tecken.")],
+    )
+
+
+class FlagForm(SwedishForm):
+    reason = TextAreaField(
+        "Varför anmäler du erfarenheten?",
+        validators=[
+            DataRequired("Beskriv varför du anmäler erfarenheten."),
+            Length(max=1000, message="Högst 1000 tecken."),
+        ],
+    )
+
+
+class MergeForm(ReasonForm):
+    target_id = SelectField("Slå ihop med", coerce=_optional_int,
+                            validators=[InputRequired(CHOOSE)])
+
+
+class ProposeSystemForm(SwedishForm):
+    name = StringField("Systemets namn", validators=[
+        DataRequired(REQUIRED), Length(max=120, message="Högst 120 tecken.")])
+    vendor = StringField("Leverantör", validators=[
+        Optional(), Length(max=120, message="Högst 120 tecken.")])
+    website = StringField("Webbplats (valfritt)", validators=[
+        Optional(), Length(max=255, message="Högst 255 tecken.")])
+
+    def validate_website(self, field):
+        if field.data and not field.data.startswith(("https://", "http://")):
+            raise ValidationError("Ange en adress som börjar med https://.")
+
+
+class RoleForm(ReasonForm):
+    site_role = SelectField("Roll", choices=list(vocab.SITE_ROLES.items()),
+                            validators=[InputRequired(CHOOSE)])
+
+
+class InviteForm(SwedishForm):
+    valid_days = IntegerField(
+        "Giltig i antal dagar", default=14,
+        validators=[InputRequired(REQUIRED), NumberRange(1, 365, "Ange 1–365 dagar.")],
+    )
+    note = StringField("Anteckning (t.ex. vem koden är till)", validators=[
+        Optional(), Length(max=200, message="Högst 200 tecken.")])
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters for the audit log, read from the query string."""
+
+    class Meta(SwedishMeta):
+        csrf = False
+
+    action = SelectField("Åtgärd", validators=[Optional()])
+    actor = StringField("Utförd av (e-post)", validators=[Optional(), Length(max=254)])
+    object_type = SelectField("Typ", validators=[Optional()], choices=[
+        ("", "Alla typer"), ("experience", "Erfarenhet"), ("payroll_system", "Lönesystem"),
+        ("user_account", "Användare"), ("comment", "Kommentar"), ("invite_code", "Inbjudan"),
+    ])
+
+
+class ProfileForm(SwedishForm):
+    display_name = StringField(
+        "Namn som visas för andra",
+        validators=[DataRequired(REQUIRED), Length(max=100, message="Högst 100 tecken.")],
+    )
+    professional_role = SelectField(
+        "Yrkesroll", choices=_choices(vocab.PROFESSIONAL_ROLES, "Välj roll"),
+        validators=[DataRequired(CHOOSE)],
+    )
+    organisation_name = StringField(
+        "Organisation (valfritt)",
+        validators=[Optional(), Length(max=200, message="Högst 200 tecken.")],
+    )
+    sector = SelectField(
+        "Sektor", choices=_choices(vocab.SECTORS, "Välj sektor"), validators=[DataRequired(CHOOSE)]
+    )
+    size_band = SelectField(
+        "Organisationens storlek", choices=_choices(vocab.SIZE_BANDS, "Välj storlek"),
+        validators=[DataRequired(CHOOSE)],
+    )
+
+
+class EmailChangeForm(SwedishForm):
+    email = EmailField("Ny e-postadress", validators=[
+        DataRequired(REQUIRED),
+        Email("Ange en giltig e-postadress, till exempel namn@kommun.se.",
+              check_deliverability=False),
+        Length(max=254, message="Högst 254 tecken."),
+    ])
+    current_password = PasswordField("Ditt nuvarande lösenord", validators=[DataRequired(REQUIRED)])
+
+
+class PasswordChangeForm(SwedishForm):
+    current_password = PasswordField("Ditt nuvarande lösenord", validators=[DataRequired(REQUIRED)])
+    password = PasswordField("Nytt lösenord", validators=[DataRequired(REQUIRED)])
+    password_again = PasswordField("Nytt lösenord igen", validators=[
+        DataRequired(REQUIRED), EqualTo("password", "Lösenorden är inte likadana.")])
+
+    def __init__(self, *args, min_password_length: int = 10, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.min_password_length = min_password_length
+
+    validate_password = _validate_password_length
+
+
+class DeleteAccountForm(SwedishForm):
+    experiences = RadioField(
+        "Vad ska hända med dina erfarenheter?",
+        choices=[
+            ("keep", "Behåll dem anonymt – organisationens kunskap stannar, ditt namn försvinner"),
+            ("delete", "Ta bort dem"),
+        ],
+        validators=[InputRequired(CHOOSE)],
+    )
+    current_password = PasswordField("Bekräfta med ditt lösenord",
+                                     validators=[DataRequired(REQUIRED)])

@@ -1,6 +1,6 @@
 """Lists shown on several pages: systems with their counts, newest experiences."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from kb.access import visible_experiences
@@ -33,11 +33,15 @@ def systems_with_counts(user=None, limit: int | None = None):
 
 
 def experiences_query(user=None):
-    """Published experiences the viewer may read, newest first, with system and author."""
+    """Published experiences the viewer may read, and the viewer's own not yet published,
+    newest first, with system and author."""
+    shown = Experience.moderation_state == "published"
+    if user is not None:
+        shown = or_(shown, Experience.author_id == user.id)
     return (
         select(Experience)
         .options(joinedload(Experience.system), joinedload(Experience.author))
-        .where(visible_experiences(user), Experience.moderation_state == "published")
+        .where(visible_experiences(user), shown)
         .order_by(Experience.created_at.desc(), Experience.id.desc())
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -63,7 +65,8 @@ class User(UserMixin, db.Model):
         return email.strip().lower()
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -95,6 +98,10 @@ class PayrollSystem(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str] = mapped_column(String(255), default="")
     status: Mapped[str] = mapped_column(String(20), default="active")
+    # The member who proposed a missing system (status "pending").
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     experiences: Mapped[list[Experience]] = relationship(
@@ -179,7 +186,11 @@ class Experience(db.Model):
     visibility: Mapped[str] = mapped_column(String(10), default="public")
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     moderation_state: Mapped[str] = mapped_column(String(12), default="published")
+    # Why a moderator held back or hid it; shown to the author.
+    moderation_note: Mapped[str] = mapped_column(Text, default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Kept in step with HelpfulVote rows, so "most helpful" sorts without a join.
+    helpful_count: Mapped[int] = mapped_column(Integer, default=0)
 
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -201,6 +212,31 @@ class Experience(db.Model):
         # The system page lists a system's published experiences newest first.
         Index("ix_experience_system_state_created", "system_id", "moderation_state", "created_at"),
         Index("ix_experience_created", "created_at"),
+        # Statistics (kb.stats): one covering index, so profiles and comparisons are
+        # computed from the index alone, never from the wide rows...
+        Index(
+            "ix_experience_stats",
+            "system_id", "moderation_state", "visibility", "sector", "size_band",
+            "reviewer_role", "created_at", "usage_status", "satisfaction", "recommend",
+            "switched_from_id",
+            *(f"rating_{key}" for key in vocab.SUB_RATINGS),
+            *(f"cap_{key}" for key in vocab.CAPABILITIES),
+        ),
+        # ...switches in both directions with their reasons (SQLite only: PostgreSQL
+        # limits the size of an index row, and reads the reasons from the table fast).
+        *(
+            Index(
+                name, first, second, "moderation_state", "visibility", "sector", "size_band",
+                "reviewer_role", "created_at", "switch_reason",
+                sqlite_where=text("switched_from_id IS NOT NULL"),
+            ).ddl_if(dialect="sqlite")
+            for name, first, second in (
+                ("ix_experience_switches_in", "system_id", "switched_from_id"),
+                ("ix_experience_switches_out", "switched_from_id", "system_id"),
+            )
+        ),
+        # The statistics cache's data version reads the newest change.
+        Index("ix_experience_updated", "updated_at"),
     )
 
     def sub_rating(self, key: str) -> int | None:
@@ -227,3 +263,157 @@ class Experience(db.Model):
                 return True
             return self.moderation_state == "published"
         return self.moderation_state == "published" and self.visibility == "public"
+
+
+class Comment(db.Model):
+    """A question or an answer on an experience; answers are one level deep."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experience_id: Mapped[int] = mapped_column(
+        ForeignKey("experience.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    moderation_state: Mapped[str] = mapped_column(String(12), default="published")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    experience: Mapped[Experience] = relationship()
+    author: Mapped[User | None] = relationship()
+    parent: Mapped[Comment | None] = relationship(remote_side=[id], back_populates="replies")
+    replies: Mapped[list[Comment]] = relationship(
+        back_populates="parent", order_by="Comment.created_at"
+    )
+
+
+class HelpfulVote(db.Model):
+    """One member found one experience helpful (one vote each, never on one's own)."""
+
+    __tablename__ = "helpful_vote"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    experience_id: Mapped[int] = mapped_column(
+        ForeignKey("experience.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Follow(db.Model):
+    """A member follows a system to hear of new experiences of it."""
+
+    __tablename__ = "follow"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    system_id: Mapped[int] = mapped_column(
+        ForeignKey("payroll_system.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Notification(db.Model):
+    """Something new for a member: an answer, a question, a new experience of a followed system."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    experience_id: Mapped[int | None] = mapped_column(
+        ForeignKey("experience.id", ondelete="CASCADE")
+    )
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    experience: Mapped[Experience | None] = relationship()
+    comment: Mapped[Comment | None] = relationship()
+
+    __table_args__ = (Index("ix_notification_user_read", "user_id", "read_at"),)
+
+
+class SatisfactionHistory(db.Model):
+    """An earlier satisfaction of an experience, kept when the author confirms or updates it."""
+
+    __tablename__ = "satisfaction_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experience_id: Mapped[int] = mapped_column(
+        ForeignKey("experience.id", ondelete="CASCADE"), index=True
+    )
+    satisfaction: Mapped[int] = mapped_column(Integer)
+    # When that satisfaction was last stated, and what happened next.
+    stated_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    change: Mapped[str] = mapped_column(String(12))  # "confirmed" or "updated"
+
+
+class Flag(db.Model):
+    """A member reports an experience, with a reason, for a moderator to decide."""
+
+    __tablename__ = "flag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experience_id: Mapped[int] = mapped_column(
+        ForeignKey("experience.id", ondelete="CASCADE"), index=True
+    )
+    reporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    resolution: Mapped[str] = mapped_column(String(20), default="")
+
+    experience: Mapped[Experience] = relationship()
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+
+
+class InviteCode(db.Model):
+    """A single-use code that lets one person register when registration is by invite."""
+
+    __tablename__ = "invite_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AuditLog(db.Model):
+    """Who did what to which object, when and why: every moderation and admin action."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    object_type: Mapped[str] = mapped_column(String(30))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship()

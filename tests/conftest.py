@@ -29,7 +29,12 @@ def make_app(database_url: str, instance_path, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "INDEX_DIR": str(instance_path / "index"),
         "WTF_CSRF_ENABLED": True,
-        "SERVER_NAME": None,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        # Throttling has its own tests; elsewhere it would only get in the way.
+        "RATELIMIT_ENABLED": False,
+        # A cheap hash keeps the suite fast; production uses scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(overrides)
     return create_app(config)

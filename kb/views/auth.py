@@ -14,8 +14,9 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from kb import invites
 from kb.accounts import AccountError, authenticate, create_account
-from kb.extensions import db, login_manager
+from kb.extensions import db, limiter, login_manager
 from kb.forms import LoginForm, RegisterForm
 from kb.models import User
 
@@ -44,7 +45,9 @@ def register():
     """Become a member."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
-    form = RegisterForm(min_password_length=current_app.config["MIN_PASSWORD_LENGTH"])
+    invite_only = current_app.config["REGISTRATION"] == "invite"
+    form = RegisterForm(min_password_length=current_app.config["MIN_PASSWORD_LENGTH"],
+                        invite_only=invite_only)
     if form.validate_on_submit():
         try:
             user = create_account(
@@ -55,6 +58,7 @@ def register():
                 organisation_name=form.organisation_name.data,
                 sector=form.sector.data,
                 size_band=form.size_band.data,
+                invite=invites.usable(form.invite_code.data) if invite_only else None,
             )
         except AccountError as error:
             form.email.errors.append(str(error))
@@ -65,7 +69,16 @@ def register():
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
+def _login_account_key() -> str:
+    return "login:" + User.normalise_email(request.form.get("email", ""))
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+    key_func=_login_account_key,
+)
 def login():
     """Log in, then return to the page that asked for it."""
     form = LoginForm()

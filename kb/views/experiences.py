@@ -3,9 +3,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kb import experiences
+from kb import experiences, moderation
 from kb.access import get_experience
-from kb.forms import ExperienceForm
+from kb.forms import ExperienceForm, FlagForm, ProposeSystemForm
 
 bp = Blueprint("experiences", __name__, url_prefix="/experiences")
 
@@ -20,7 +20,11 @@ def new():
         form.system_id.data = int(request.args["system"])
     if form.validate_on_submit():
         experience = experiences.record(form, current_user)
-        flash("Tack! Din erfarenhet är sparad.", "success")
+        if experience.moderation_state == "pending":
+            flash("Tack! Din erfarenhet är sparad och publiceras när en moderator har granskat "
+                  "den. Du ser den redan nu.", "success")
+        else:
+            flash("Tack! Din erfarenhet är sparad och publicerad.", "success")
         return redirect(url_for("experiences.view", experience_id=experience.id))
     return _form_page(form, title="Dela din erfarenhet", status=_status(form))
 
@@ -28,7 +32,8 @@ def new():
 @bp.get("/<int:experience_id>")
 def view(experience_id: int):
     """One experience in full."""
-    return render_template("experiences/view.html", experience=get_experience(experience_id))
+    return render_template("experiences/view.html", experience=get_experience(experience_id),
+                           flag_form=FlagForm())
 
 
 @bp.route("/<int:experience_id>/edit", methods=["GET", "POST"])
@@ -55,6 +60,37 @@ def delete(experience_id: int):
     experiences.remove(experience)
     flash("Erfarenheten är borttagen.", "success")
     return redirect(url_for("systems.detail", slug=slug))
+
+
+@bp.post("/<int:experience_id>/flag")
+@login_required
+def flag(experience_id: int):
+    """A member reports an experience to the moderators, with a reason."""
+    experience = get_experience(experience_id)
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            moderation.raise_flag(experience, current_user, form.reason.data)
+        except moderation.ModerationError as error:
+            form.reason.errors.append(str(error))
+        else:
+            flash("Tack! En moderator tittar på anmälan.", "success")
+            return redirect(url_for("experiences.view", experience_id=experience.id))
+    return render_template("experiences/view.html", experience=experience, flag_form=form), 422
+
+
+@bp.route("/propose-system", methods=["GET", "POST"])
+@login_required
+def propose_system():
+    """A member proposes a payroll system missing from the catalogue."""
+    form = ProposeSystemForm()
+    if form.validate_on_submit():
+        system = experiences.propose_system(form, current_user)
+        flash(f"Tack! {system.name} granskas av en moderator. Du kan redan nu välja det "
+              "i formuläret.", "success")
+        return redirect(url_for("experiences.new", system=system.id))
+    return render_template("experiences/propose_system.html", form=form), (
+        422 if form.errors else 200)
 
 
 def _status(form: ExperienceForm) -> int:

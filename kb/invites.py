@@ -1,0 +1,37 @@
+"""Invite codes: when registration is by invite, each code lets one person in, until it expires."""
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from kb import audit
+from kb.extensions import db
+from kb.models import InviteCode, User, utcnow
+
+
+def create(admin: User, valid_for: timedelta, note: str = "") -> InviteCode:
+    invite = InviteCode(
+        code=secrets.token_urlsafe(12),
+        created_by_id=admin.id,
+        expires_at=utcnow() + valid_for,
+        note=note.strip(),
+    )
+    db.session.add(invite)
+    db.session.flush()
+    audit.record(admin, "invite.create", invite, invite.note)
+    db.session.commit()
+    return invite
+
+
+def usable(code: str) -> InviteCode | None:
+    """The invite with this code if it is unused and has not expired."""
+    invite = db.session.scalar(select(InviteCode).where(InviteCode.code == (code or "").strip()))
+    if invite is None or invite.used_at is not None or invite.expires_at < utcnow():
+        return None
+    return invite
+
+
+def redeem(invite: InviteCode, user: User) -> None:
+    invite.used_by_id = user.id
+    invite.used_at = utcnow()

@@ -1,0 +1,153 @@
+"""Keeping content clean: the pending queue, flags, decisions and proposed systems.
+
+Every decision is written to the audit log in the same transaction as the change.
+"""
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from kb import audit
+from kb.extensions import db
+from kb.models import Experience, Flag, PayrollSystem, User, utcnow
+
+FLAGS_THAT_HIDE = 3
+AUTO_HIDDEN_NOTE = "Dold i väntan på granskning efter anmälningar från medlemmar."
+
+
+class ModerationError(ValueError):
+    """A reason, in Swedish, why a moderation step cannot be taken."""
+
+
+def initial_state(author: User) -> str:
+    """New experiences wait for a moderator with premoderation on, and a new member's first."""
+    if author.is_moderator:
+        return "published"
+    if current_app.config.get("PREMODERATION"):
+        return "pending"
+    published_before = db.session.scalar(
+        select(func.count()).select_from(Experience).where(
+            Experience.author_id == author.id, Experience.moderation_state == "published"
+        )
+    )
+    return "published" if published_before else "pending"
+
+
+def open_flags(experience: Experience) -> list[Flag]:
+    return db.session.scalars(
+        select(Flag).where(Flag.experience_id == experience.id, Flag.resolved_at.is_(None))
+        .order_by(Flag.created_at)
+    ).all()
+
+
+def raise_flag(experience: Experience, reporter: User, reason: str) -> Flag:
+    """A member reports an experience; enough open reports hide it until a moderator decides."""
+    reason = reason.strip()
+    if not reason:
+        raise ModerationError("Beskriv varför du anmäler erfarenheten.")
+    if experience.author_id == reporter.id:
+        raise ModerationError("Du kan inte anmäla din egen erfarenhet.")
+    if any(flag.reporter_id == reporter.id for flag in open_flags(experience)):
+        raise ModerationError("Du har redan anmält den här erfarenheten.")
+    flag = Flag(experience=experience, reporter_id=reporter.id, reason=reason)
+    db.session.add(flag)
+    db.session.flush()
+    enough = len(open_flags(experience)) >= FLAGS_THAT_HIDE
+    if enough and experience.moderation_state == "published":
+        experience.moderation_state = "hidden"
+        experience.moderation_note = AUTO_HIDDEN_NOTE
+    db.session.commit()
+    return flag
+
+
+def _resolve_flags(experience: Experience, moderator: User, resolution: str) -> None:
+    for flag in open_flags(experience):
+        flag.resolved_at = utcnow()
+        flag.resolved_by_id = moderator.id
+        flag.resolution = resolution
+
+
+def decide(experience: Experience, moderator: User, action: str, reason: str) -> None:
+    """publish (from the queue), hide, or restore an experience, with a reason for the author."""
+    states = {"publish": "published", "hide": "hidden", "restore": "published"}
+    if action not in states:
+        raise ModerationError("Okänt beslut.")
+    reason = reason.strip()
+    if action == "hide" and not reason:
+        raise ModerationError("Skriv en motivering som visas för skribenten.")
+    was_published = experience.moderation_state == "published"
+    experience.moderation_state = states[action]
+    experience.moderation_note = "" if action != "hide" else reason
+    _resolve_flags(experience, moderator, "hidden" if action == "hide" else "dismissed")
+    audit.record(moderator, f"experience.{action}", experience, reason)
+    db.session.commit()
+    if states[action] == "published" and not was_published:
+        _announce(experience)
+
+
+def _announce(experience: Experience) -> None:
+    """Followers of the system hear of an experience once it is published."""
+    try:
+        from kb.community import notify_followers
+    except ImportError:  # notifications are optional for moderation
+        return
+    notify_followers(experience)
+
+
+def approve_system(system: PayrollSystem, moderator: User, reason: str = "") -> None:
+    if system.status != "pending":
+        raise ModerationError("Systemet är redan godkänt.")
+    system.status = "active"
+    audit.record(moderator, "system.approve", system, reason)
+    db.session.commit()
+
+
+def merge_system(source: PayrollSystem, target: PayrollSystem, moderator: User, reason: str):
+    """Move every experience of a proposed (or duplicate) system to an existing one."""
+    if source.id == target.id:
+        raise ModerationError("Välj ett annat system att slå ihop med.")
+    for column in (Experience.system_id, Experience.switched_from_id,
+                   Experience.considering_switch_to_id):
+        # Row by row through the ORM, so each change reaches the search index queue.
+        for experience in db.session.scalars(select(Experience).where(column == source.id)):
+            setattr(experience, column.key, target.id)
+    db.session.flush()
+    audit.record(moderator, "system.merge", source,
+                 f"{source.name} → {target.name}. {reason}".strip())
+    db.session.delete(source)
+    db.session.commit()
+
+
+def set_active(user: User, active: bool, admin: User, reason: str) -> None:
+    if user.id == admin.id:
+        raise ModerationError("Du kan inte inaktivera ditt eget konto här.")
+    user.active = active
+    audit.record(admin, "user.activate" if active else "user.deactivate", user, reason)
+    db.session.commit()
+
+
+def set_role(user: User, role: str, admin: User, reason: str) -> None:
+    if user.id == admin.id:
+        raise ModerationError("Du kan inte ändra din egen roll.")
+    previous = user.site_role
+    user.site_role = role
+    audit.record(admin, "user.role", user, f"{previous} → {role}. {reason}".strip())
+    db.session.commit()
+
+
+def pending_counts() -> dict[str, int]:
+    """What waits for a moderator, for the admin start page."""
+    return {
+        "experiences": db.session.scalar(
+            select(func.count()).select_from(Experience)
+            .where(Experience.moderation_state == "pending")
+        ),
+        "flags": db.session.scalar(
+            select(func.count(func.distinct(Flag.experience_id))).where(Flag.resolved_at.is_(None))
+        ),
+        "systems": db.session.scalar(
+            select(func.count()).select_from(PayrollSystem)
+            .where(PayrollSystem.status == "pending")
+        ),
+    }
+
+

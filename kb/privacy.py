@@ -1,0 +1,121 @@
+"""What kb holds about a member: changing it, taking it out, and leaving."""
+
+from sqlalchemy import delete, func, select, update
+
+from kb.accounts import AccountError, find_by_email
+from kb.extensions import db
+from kb.models import Comment, Experience, Flag, Follow, HelpfulVote, Notification, User
+
+EXPERIENCE_EXPORT_FIELDS = (
+    "id", "sector", "size_band", "employees_paid", "reviewer_role", "deployment", "in_use_since",
+    "usage_status", "satisfaction", "rating_usability", "rating_support", "rating_stability",
+    "rating_reporting", "rating_compliance", "rating_integrations", "rating_value",
+    "rating_implementation", "recommend", "cap_agi", "cap_semester", "cap_kollektivavtal",
+    "cap_pension", "cap_paxml", "cap_sie", "cap_bankid", "cap_payslips", "cap_selfservice",
+    "switch_reason", "go_live_months", "title", "pros", "cons", "tips", "body", "visibility",
+    "anonymous", "moderation_state", "moderation_note", "created_at", "updated_at", "confirmed_at",
+)
+
+
+def _iso(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def export(user: User) -> dict:
+    """Everything kb holds about this member, as plain JSON-ready data."""
+    experiences = db.session.scalars(
+        select(Experience).where(Experience.author_id == user.id).order_by(Experience.id)
+    ).all()
+    comments = db.session.scalars(
+        select(Comment).where(Comment.author_id == user.id).order_by(Comment.id)
+    ).all()
+    organisation = user.organisation
+    return {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "site_role": user.site_role,
+            "professional_role": user.professional_role,
+            "created_at": _iso(user.created_at),
+            "last_login_at": _iso(user.last_login_at),
+            "organisation": None if organisation is None else {
+                "name": organisation.name, "sector": organisation.sector,
+                "size_band": organisation.size_band,
+            },
+        },
+        "experiences": [
+            {
+                **{f: _iso(getattr(e, f)) for f in EXPERIENCE_EXPORT_FIELDS},
+                "system": e.system.name,
+                "switched_from": e.switched_from.name if e.switched_from else None,
+                "considering_switch_to": (
+                    e.considering_switch_to.name if e.considering_switch_to else None
+                ),
+            }
+            for e in experiences
+        ],
+        "comments": [
+            {"id": c.id, "experience_id": c.experience_id, "parent_id": c.parent_id,
+             "body": c.body, "created_at": _iso(c.created_at)}
+            for c in comments
+        ],
+        "helpful_votes": [
+            v.experience_id for v in db.session.scalars(
+                select(HelpfulVote).where(HelpfulVote.user_id == user.id))
+        ],
+        "following": [
+            f.system_id for f in db.session.scalars(select(Follow).where(Follow.user_id == user.id))
+        ],
+        "flags": [
+            {"experience_id": f.experience_id, "reason": f.reason, "created_at": _iso(f.created_at)}
+            for f in db.session.scalars(select(Flag).where(Flag.reporter_id == user.id))
+        ],
+    }
+
+
+def change_email(user: User, new_email: str, password: str) -> None:
+    if not user.check_password(password):
+        raise AccountError("Lösenordet stämmer inte.")
+    other = find_by_email(new_email)
+    if other is not None and other.id != user.id:
+        raise AccountError("Det finns redan ett konto med den e-postadressen.")
+    user.email = User.normalise_email(new_email)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise AccountError("Lösenordet stämmer inte.")
+    user.set_password(new)
+    db.session.commit()
+
+
+def delete_account(user: User, password: str, *, keep_experiences: bool) -> None:
+    """Remove the member. Kept experiences stay, anonymous and without an author."""
+    if not user.check_password(password):
+        raise AccountError("Lösenordet stämmer inte.")
+    voted = db.session.scalars(
+        select(HelpfulVote.experience_id).where(HelpfulVote.user_id == user.id)).all()
+    # Row by row through the ORM, so each change reaches the search index queue.
+    for experience in db.session.scalars(select(Experience).where(Experience.author_id == user.id)):
+        if keep_experiences:
+            experience.anonymous = True
+            experience.author_id = None
+        else:
+            db.session.delete(experience)
+    db.session.execute(
+        update(Comment).where(Comment.author_id == user.id).values(author_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    for model in (HelpfulVote, Follow, Notification):
+        db.session.execute(delete(model).where(model.user_id == user.id)
+                           .execution_options(synchronize_session=False))
+    if voted:
+        # The votes are gone: count again what is left for those experiences.
+        remaining = (select(func.count()).where(HelpfulVote.experience_id == Experience.id)
+                     .scalar_subquery())
+        db.session.execute(update(Experience).where(Experience.id.in_(voted))
+                           .values(helpful_count=remaining)
+                           .execution_options(synchronize_session=False))
+    db.session.delete(user)
+    db.session.commit()

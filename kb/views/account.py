@@ -1,0 +1,121 @@
+"""The member's own page: profile, e-mail, password, own experiences, export, leaving."""
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, logout_user
+from sqlalchemy import select
+
+from kb import privacy
+from kb.accounts import AccountError
+from kb.extensions import db
+from kb.forms import DeleteAccountForm, EmailChangeForm, PasswordChangeForm, ProfileForm
+from kb.models import Experience, Organisation
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+def _forms(formdata=None, which: str | None = None):
+    """The page's four forms; only the one that was sent reads the posted data."""
+    user = current_user
+    organisation = user.organisation
+
+    def data_for(name):
+        return formdata if which == name else None
+
+    profile = ProfileForm(formdata=data_for("profile"), prefix="profile", data={
+        "display_name": user.display_name,
+        "professional_role": user.professional_role,
+        "organisation_name": organisation.name if organisation else "",
+        "sector": organisation.sector if organisation else "",
+        "size_band": organisation.size_band if organisation else "",
+    })
+    return {
+        "profile": profile,
+        "email": EmailChangeForm(formdata=data_for("email"), prefix="email",
+                                 data={"email": user.email}),
+        "password": PasswordChangeForm(
+            formdata=data_for("password"), prefix="password",
+            min_password_length=current_app.config["MIN_PASSWORD_LENGTH"]),
+        "delete": DeleteAccountForm(formdata=data_for("delete"), prefix="delete"),
+    }
+
+
+def _page(forms, status: int = 200):
+    own = db.session.scalars(
+        select(Experience).where(Experience.author_id == current_user.id)
+        .order_by(Experience.created_at.desc())
+    ).all()
+    return render_template("account/index.html", forms=forms, experiences=own), status
+
+
+@bp.get("")
+@login_required
+def index():
+    """Profile, own experiences, export and account deletion."""
+    return _page(_forms())
+
+
+@bp.post("/<any(profile, email, password, delete):which>")
+@login_required
+def update(which: str):
+    """Save one of the account forms; errors come back next to the fields."""
+    forms = _forms(request.form, which)
+    form = forms[which]
+    if not form.validate_on_submit():
+        return _page(forms, 422)
+    try:
+        if which == "profile":
+            _save_profile(form)
+            flash("Din profil är sparad.", "success")
+        elif which == "email":
+            privacy.change_email(current_user, form.email.data, form.current_password.data)
+            flash("Din e-postadress är ändrad.", "success")
+        elif which == "password":
+            privacy.change_password(current_user, form.current_password.data, form.password.data)
+            flash("Ditt lösenord är ändrat.", "success")
+        else:
+            privacy.delete_account(current_user, form.current_password.data,
+                                   keep_experiences=form.experiences.data == "keep")
+            logout_user()
+            session.clear()
+            flash("Ditt konto är borttaget.", "info")
+            return redirect(url_for("main.index"))
+    except AccountError as error:
+        field = form.current_password if "Lösenordet" in str(error) else form.email
+        field.errors.append(str(error))
+        return _page(forms, 422)
+    return redirect(url_for("account.index"))
+
+
+def _save_profile(form: ProfileForm) -> None:
+    user = current_user
+    user.display_name = form.display_name.data.strip()
+    user.professional_role = form.professional_role.data
+    if user.organisation is None:
+        user.organisation = Organisation(name="", sector="", size_band="")
+    user.organisation.name = (form.organisation_name.data or "").strip()
+    user.organisation.sector = form.sector.data
+    user.organisation.size_band = form.size_band.data
+    db.session.commit()
+
+
+@bp.get("/export.json")
+@login_required
+def export():
+    """Everything kb holds about me, as a JSON download."""
+    body = json.dumps(privacy.export(current_user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": "attachment; filename=kb-mina-uppgifter.json",
+        "Cache-Control": "no-store",
+    })

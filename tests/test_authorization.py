@@ -1,0 +1,163 @@
+"""The authorization matrix: every route of the URL map × visitor, member, author, moderator
+and admin. A route without a rule here fails the test, so no route is left unguarded."""
+
+import pytest
+from sqlalchemy import select
+
+from kb import create_app
+from kb.extensions import db
+from kb.models import Comment, Notification, PayrollSystem
+from tests.conftest import csrf_token
+
+ROLES = ("visitor", "member", "moderator", "admin", "author")  # author last: it may delete
+
+# Who may use a route: public, member (any logged-in member), others (members other than the
+# author), author (of the experience or comment in the URL), moderator (moderators and
+# admins), admin.
+ACCESS = {
+    "static": "public",
+    "main.index": "public",
+    "main.healthz": "public",
+    "auth.login": "public",
+    "auth.register": "public",
+    "auth.logout": "member",
+    "systems.index": "public",
+    "systems.detail": "public",
+    "search.search_page": "public",
+    "experiences.view": "public",
+    "experiences.new": "member",
+    "experiences.propose_system": "member",
+    "experiences.flag": "member",
+    "experiences.edit": "author",
+    "experiences.delete": "author",
+    "account.index": "member",
+    "account.update": "member",
+    "account.export": "member",
+    "community.add_comment": "member",
+    "community.helpful": "others",
+    "community.follow": "member",
+    "community.notification_list": "member",
+    "community.mark_notifications_read": "member",
+    "community.open_notification": "author",
+    "community.ask_later": "member",
+    "community.confirm": "author",
+    "community.edit_comment": "author",
+    "community.delete_comment": "author",
+    "community.hide_comment": "moderator",
+    "community.restore_comment": "moderator",
+    "admin.index": "moderator",
+    "admin.queue": "moderator",
+    "admin.flags": "moderator",
+    "admin.decide": "moderator",
+    "admin.systems": "moderator",
+    "admin.approve_system": "moderator",
+    "admin.merge_system": "moderator",
+    "admin.audit_log": "moderator",
+    "admin.users": "admin",
+    "admin.set_active": "admin",
+    "admin.set_role": "admin",
+    "admin.invite_codes": "admin",
+}
+
+ALLOWED = {
+    "public": set(ROLES),
+    "member": {"member", "author", "moderator", "admin"},
+    "others": {"member", "moderator", "admin"},  # not on one's own experience
+    "author": {"author"},
+    "moderator": {"moderator", "admin"},
+    "admin": {"admin"},
+}
+
+# Author-only routes give 404 instead of 403 where the object itself is private (a
+# notification is nobody else's business).
+HIDDEN_FROM_OTHERS = {"community.open_notification"}
+
+
+def _rules():
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "INDEX_DIR": "/nonexistent",
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return sorted(app.url_map.iter_rules(), key=lambda rule: (rule.endpoint, rule.rule))
+
+
+def test_every_route_has_a_rule():
+    missing = sorted({rule.endpoint for rule in _rules()} - set(ACCESS))
+    assert not missing, f"routes without an authorization rule: {missing}"
+
+
+@pytest.fixture
+def world(app, factory):
+    """One of each: a system, an author with an experience and a question, a member,
+    a moderator, an admin, a proposed system and a notification for the author."""
+    author = factory.user(email="author@kb.se")
+    member = factory.user(email="member@kb.se")
+    factory.user(email="moderator@kb.se", site_role="moderator")
+    factory.user(email="admin@kb.se", site_role="admin")
+    system = factory.system(slug="heroma", name="Heroma")
+    experience = factory.experience(author, system)
+    with app.app_context():
+        comment = Comment(experience_id=experience, author_id=author, body="En fråga?")
+        proposed = PayrollSystem(slug="nytt", name="Nytt", status="pending")
+        db.session.add_all([comment, proposed])
+        db.session.flush()
+        notification = Notification(user_id=author, kind="question", experience_id=experience,
+                                    comment_id=comment.id)
+        db.session.add(notification)
+        db.session.commit()
+        return {
+            "experience_id": experience, "comment_id": comment.id, "slug": "heroma",
+            "system_id": db.session.scalar(select(PayrollSystem.id).where(
+                PayrollSystem.slug == "nytt")),
+            "user_id": member, "notification_id": notification.id, "filename": "kb.css",
+        }
+
+
+# Values for the any(...) parts of URLs.
+ACTIONS = {"admin.decide": "publish", "admin.set_active": "deactivate"}
+
+
+def _url(rule, world):
+    values = {**world, "which": "profile", "action": ACTIONS.get(rule.endpoint)}
+    return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+
+
+def _outcome(response) -> str:
+    if response.status_code >= 500:
+        return "error"
+    if response.status_code in (401, 403):
+        return "forbidden"
+    if response.status_code == 404:
+        return "hidden"
+    if response.status_code == 302 and "/auth/login" in response.headers.get("Location", ""):
+        return "login"
+    return "ok"
+
+
+@pytest.mark.parametrize("endpoint", sorted(ACCESS))
+def test_authorization_matrix(endpoint, app, auth, client, world):
+    rules = [rule for rule in _rules() if rule.endpoint == endpoint]
+    assert rules, f"{endpoint} has a rule here but no route"
+    rule = rules[0]
+    url = _url(rule, world)
+    method = "GET" if "GET" in rule.methods else "POST"
+    allowed = ALLOWED[ACCESS[endpoint]]
+    for role in ROLES:
+        if role != "visitor":
+            auth.login(f"{role}@kb.se")
+        token = csrf_token(client.get("/auth/login"))
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": token})
+        outcome = _outcome(response)
+        response.close()
+        if role in allowed:
+            expected = {"ok"}
+        elif role == "visitor":
+            expected = {"login"}
+        elif endpoint in HIDDEN_FROM_OTHERS:
+            expected = {"hidden"}
+        else:
+            expected = {"forbidden"}
+        assert outcome in expected, f"{method} {url} as {role}: {response.status_code}"
+        if role != "visitor":
+            client.post("/auth/logout", data={"csrf_token": token})

@@ -1,0 +1,138 @@
+"""Hostile and random input: never a server error, always a Swedish message, input kept;
+and no user text ever runs in a browser."""
+
+import re
+
+import pytest
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb import vocab
+from tests.conftest import csrf_token, main_content
+from tests.test_experiences import full_form, post_form
+
+FIXTURES = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+text = st.one_of(
+    st.text(max_size=60),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=20),
+    st.sampled_from(["", " ", "\x00", "0", "-1", "99999999999999999999", "1e9", "NaN",
+                     "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd",
+                     "ÅÄÖ åäö", "x" * 6000, "\u202e", "None", "[]", "{}"]),
+)
+
+XSS = [
+    "<script>alert('xss')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<svg/onload=alert(1)>",
+    "javascript:alert(1)",
+    "</textarea><script>alert(1)</script>",
+]
+
+EXPERIENCE_FIELDS = list(full_form(1, 2, 3))
+
+
+def _has_swedish_error(page: str) -> bool:
+    return 'class="field-error"' in page or 'class="error-summary"' in page
+
+
+@FIXTURES
+@given(values=st.dictionaries(st.sampled_from(EXPERIENCE_FIELDS), text, min_size=1, max_size=8))
+def test_experience_form_survives_anything(client, factory, auth, values):
+    systems = [factory.system() for _ in range(3)]
+    email = f"m{len(systems)}-{systems[0]}@kb.se"
+    factory.user(email=email)
+    auth.login(email)
+    data = {**full_form(*systems), **values}
+    response = post_form(client, "/experiences/new", data)
+    assert response.status_code in (302, 422), response.status_code
+    if response.status_code == 422:
+        assert _has_swedish_error(response.text)
+        for field in ("title", "pros", "cons"):
+            typed = data[field].replace("\x00", "").strip()
+            if typed and len(typed) < 200 and "\r" not in typed:
+                escaped = (typed.replace("&", "&amp;").replace("<", "&lt;")
+                           .replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;"))
+                assert escaped in response.text or typed in response.text
+    auth.logout()
+
+
+@FIXTURES
+@given(values=st.dictionaries(
+    st.sampled_from(["display_name", "email", "password", "password_again", "professional_role",
+                     "organisation_name", "sector", "size_band", "invite_code"]),
+    text, min_size=1, max_size=9))
+def test_registration_survives_anything(client, values):
+    page = client.get("/auth/register")
+    response = client.post("/auth/register", data={**values, "csrf_token": csrf_token(page)})
+    assert response.status_code in (302, 422)
+    if response.status_code == 422:
+        assert _has_swedish_error(response.text)
+    else:
+        client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/"))})
+
+
+@FIXTURES
+@given(email=text, password=text)
+def test_login_survives_anything(client, email, password):
+    page = client.get("/auth/login")
+    response = client.post("/auth/login", data={"email": email, "password": password,
+                                                "csrf_token": csrf_token(page)})
+    assert response.status_code == 422
+    assert _has_swedish_error(response.text)
+
+
+@pytest.fixture
+def heroma(factory):
+    return factory.system(slug="heroma", name="Heroma")
+
+
+@FIXTURES
+@given(values=st.dictionaries(
+    st.sampled_from(["q", "page", "system", "sector", "size", "role", "status", "min_rating",
+                     "since", "sort", "action", "actor", "object_type", "s"]),
+    text, max_size=6),
+    path=st.sampled_from(["/", "/systems", "/systems/heroma", "/search", "/experiences/new",
+                          "/auth/login", "/auth/register", "/admin/audit", "/account"]))
+def test_query_parameters_never_break_a_page(client, heroma, values, path):
+    response = client.get(path, query_string=values)
+    assert response.status_code in (200, 302, 400, 404), (path, values, response.status_code)
+
+
+def test_xss_payloads_in_every_text_field_are_shown_as_text(client, app, factory, auth):
+    systems = [factory.system(slug=f"s{n}", name=f"System {n}") for n in range(3)]
+    factory.user(email="author@kb.se", display_name=XSS[1])
+    factory.experience(factory.user(email="old@kb.se"), systems[0])  # not a first experience
+    auth.login("author@kb.se")
+    data = full_form(*systems)
+    data.pop("anonymous")
+    texts = ["title", "pros", "cons", "tips", "body", "switch_reason"]
+    for n, field in enumerate(texts):
+        data[field] = f"{XSS[n % len(XSS)]} text {n}"
+    data["title"] = "<script>alert('xss')</script>"
+    response = post_form(client, "/experiences/new", data)
+    assert response.status_code == 302
+    pages = [client.get(response.headers["Location"]), client.get("/systems/s0"),
+             client.get("/"), client.get("/account"), client.get("/search?q=text")]
+    for page in pages:
+        body = main_content(page)
+        for payload in XSS:
+            assert payload not in body, (page.request.path, payload)
+        assert not re.search(r"<(script|img|svg)[^>]*(onerror|onload|alert)", body)
+    assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;" in main_content(pages[0])
+
+
+def test_every_capability_and_rating_value_outside_the_scale_is_refused(client, factory, auth):
+    systems = [factory.system() for _ in range(3)]
+    factory.user(email="author@kb.se")
+    auth.login("author@kb.se")
+    data = full_form(*systems)
+    data["satisfaction"] = "6"
+    data["recommend"] = "11"
+    for key in vocab.CAPABILITIES:
+        data[f"cap_{key}"] = "excellent"
+    response = post_form(client, "/experiences/new", data)
+    assert response.status_code == 422
+    assert response.text.count('class="field-error"') >= 2 + len(vocab.CAPABILITIES)
