@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb import config as default_config
 
@@ -23,6 +24,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _resolve_paths(app)
     _refuse_dev_secret_in_production(app)
+
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy: the client's address and scheme come from X-Forwarded-*.
+        n = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     register_extensions(app)
     register_blueprints(app)

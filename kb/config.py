@@ -25,3 +25,5 @@ RATELIMIT_ENABLED = True
 # Login attempts allowed, per e-mail address and per client address.
 LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
 LOGIN_LIMIT_PER_ADDRESS = "20 per minute;100 per hour"
+# How many reverse proxies in front of kb set X-Forwarded-For/-Proto (0: none).
+TRUSTED_PROXIES = 0

@@ -86,3 +86,13 @@ def test_login_is_throttled_per_address(tmp_path, database_url):
         for n in range(4)
     ]
     assert statuses == [422, 422, 422, 429]
+
+
+def test_behind_a_trusted_proxy_the_forwarded_scheme_counts(tmp_path, database_url):
+    app = make_app(database_url, tmp_path, TRUSTED_PROXIES=1)
+    response = app.test_client().get("/", headers={"X-Forwarded-Proto": "https",
+                                                   "X-Forwarded-For": "203.0.113.9"})
+    assert "Strict-Transport-Security" in response.headers
+    untrusted = make_app(database_url, tmp_path).test_client().get(
+        "/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in untrusted.headers
