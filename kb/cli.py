@@ -80,10 +80,11 @@ def _after_bulk_load() -> None:
     """Bulk inserts bypass the change queue, so the index is rebuilt from the database."""
     from kb import search
 
-    if hasattr(search, "rebuild_index"):
-        search.rebuild_index(progress=True)
+    search.rebuild_index(progress=True)
 
 
 def register(app: Flask) -> None:
-    for command in (init_db_command, create_user_command, seed_demo_command):
+    from kb.bench import bench_command
+
+    for command in (init_db_command, create_user_command, seed_demo_command, bench_command):
         app.cli.add_command(command)

@@ -10,7 +10,7 @@ from itertools import count
 import pytest
 from sqlalchemy import create_engine, text
 
-from kb import create_app
+from kb import create_app, search
 from kb.extensions import db
 
 PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
@@ -99,6 +99,7 @@ def database_url(template_database, tmp_path):
 def app(database_url, tmp_path):
     app = make_app(database_url, tmp_path)
     yield app
+    search.close(app)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -1,0 +1,51 @@
+"""The index's fields: what an experience looks like to the search engine."""
+
+from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, Schema
+
+from kb.search.analysis import (
+    name_analyzer,
+    parts_analyzer,
+    swedish_analyzer,
+)
+
+# Text fields the query parser searches, with their weights.
+TEXT_FIELDS = {
+    "title": 2.0,
+    "body": 1.0,
+    "parts": 0.4,
+    "system_names": 3.0,
+    "other_systems": 0.5,
+}
+
+# Fields with one code per document: filters and facet counts.
+FACET_FIELDS = ("system_id", "sector", "size_band", "role", "status")
+
+
+def build_schema() -> Schema:
+    swedish = swedish_analyzer()
+    names = name_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        # Stemmed Swedish text: the title, and pros, cons, tips, free text and
+        # the reason for switching.
+        title=TEXT(analyzer=swedish, phrase=True),
+        body=TEXT(analyzer=swedish, phrase=True),
+        # Parts of compound words (see analysis.CompoundPartsFilter).
+        parts=TEXT(analyzer=parts_analyzer(), phrase=True, multitoken_query="phrase"),
+        # The reviewed system's name, aliases, vendor and slug; never stemmed.
+        system_names=TEXT(analyzer=names, phrase=True),
+        # Systems switched from or considered.
+        other_systems=TEXT(analyzer=names, phrase=True),
+        # Filters and facets.
+        system_id=ID(sortable=True),
+        sector=ID(sortable=True),
+        size_band=ID(sortable=True),
+        role=ID(sortable=True),
+        status=ID(sortable=True),
+        # Who may see it: filters inside every query.
+        visibility=ID,
+        state=ID,
+        author_id=ID,
+        satisfaction=NUMERIC(int, sortable=True),
+        created=DATETIME(sortable=True),
+    )

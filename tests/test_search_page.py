@@ -1,0 +1,114 @@
+"""Filters, facets, sorting, pages and suggestions on /search, and hostile input."""
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+
+def hit_titles(page) -> list[str]:
+    return re.findall(r'<h3><a href="/experiences/\d+">(.*?)</a></h3>', page.text)
+
+
+def plain(title: str) -> str:
+    return re.sub(r"</?mark>", "", title)
+
+
+def test_filters_narrow_results_and_facets_follow(client, factory):
+    author = factory.user()
+    heroma = factory.system(slug="heroma", name="Heroma")
+    hogia = factory.system(slug="hogia", name="Hogia Lön")
+    factory.experience(author, heroma, title="Kommunen nöjd", sector="kommun", satisfaction=5)
+    factory.experience(author, heroma, title="Regionen missnöjd", sector="region",
+                       satisfaction=2)
+    factory.experience(author, hogia, title="Bolaget nöjt", sector="privat", satisfaction=4)
+
+    page = client.get("/search?q=lönekörningen")
+    assert sorted(map(plain, hit_titles(page))) == ["Bolaget nöjt", "Kommunen nöjd",
+                                                    "Regionen missnöjd"]
+    assert "Heroma (2)" in page.text and "Hogia Lön (1)" in page.text
+
+    page = client.get("/search?q=lönekörningen&system=heroma")
+    assert sorted(map(plain, hit_titles(page))) == ["Kommunen nöjd", "Regionen missnöjd"]
+    assert "Kommun (1)" in page.text and "Region (1)" in page.text
+    assert "Privat företag (" not in page.text
+
+    page = client.get("/search?system=heroma&min_rating=4")
+    assert list(map(plain, hit_titles(page))) == ["Kommunen nöjd"]
+    # The facet links keep the other filters and work without JavaScript.
+    assert 'href="/search?system=heroma&amp;sector=kommun&amp;min_rating=4' in page.text
+
+
+def test_sorting_by_rating_and_newest(client, factory):
+    author = factory.user()
+    system = factory.system()
+    factory.experience(author, system, title="Först", satisfaction=3)
+    factory.experience(author, system, title="Sedan", satisfaction=5)
+    factory.experience(author, system, title="Sist", satisfaction=1)
+    assert list(map(plain, hit_titles(client.get("/search?sort=rating")))) == [
+        "Sedan", "Först", "Sist"]
+    newest = list(map(plain, hit_titles(client.get("/search"))))
+    assert newest == ["Sist", "Sedan", "Först"]
+
+
+def test_results_come_twenty_a_page(client, factory):
+    author = factory.user()
+    system = factory.system()
+    for n in range(23):
+        factory.experience(author, system, title=f"Erfarenhet nummer {n}")
+    first = client.get("/search?q=erfarenhet")
+    assert len(hit_titles(first)) == 20
+    assert "23 erfarenheter" in first.text
+    second = client.get("/search?q=erfarenhet&page=2")
+    assert len(hit_titles(second)) == 3
+    assert len(hit_titles(client.get("/search?q=erfarenhet&page=999"))) == 3
+
+
+def test_a_misspelt_word_gets_menade_du_with_a_link(client, factory):
+    factory.experience(factory.user(), factory.system(), title="Semesterberäkningen",
+                       pros="Semesterberäkningen fungerar.")
+    page = client.get("/search?q=semesterberäkingen")
+    assert "Menade du" in page.text
+    assert "semesterberäkningen" in page.text
+    assert 'href="/search?q=semesterber%C3%A4kningen' in page.text
+
+
+def test_snippet_falls_back_and_escapes_html(client, factory):
+    factory.experience(factory.user(), factory.system(name="Heroma", slug="heroma"),
+                       title="Om <script>", pros="Stabilt <b>system</b> för oss.")
+    page = client.get("/search?q=Heroma")
+    assert "Stabilt &lt;b&gt;system&lt;/b&gt; för oss." in page.text
+    assert "<script>" not in page.text.split("<main")[1]
+
+
+def test_demo_experiences_are_labelled(client, factory):
+    factory.experience(factory.user(), factory.system(), title="Påhittad", is_demo=True)
+    assert "Exempeldata</span>" in client.get("/search?q=påhittad").text.split("<main")[1]
+
+
+def test_hostile_input_gets_a_normal_page(client, factory):
+    factory.experience(factory.user(), factory.system(), title="Lönesystemet")
+    for args in (
+        {"q": "ö" * 5000},
+        {"q": "*system"},
+        {"q": "lön* OR ?ystem"},
+        {"q": 'AND OR NOT ( ) " ^ ~ :'},
+        {"q": "title:lön [a TO z]"},
+        {"page": "-1", "min_rating": "99", "since": "abc", "sort": "drop", "system": "../x"},
+        {"sector": "<script>", "size": "5000+", "role": "x" * 300},
+    ):
+        page = client.get("/search", query_string=args)
+        assert page.status_code == 200, args
+    assert "har kortats" in client.get("/search", query_string={"q": "ö" * 5000}).text
+    # A leading wildcard is an ordinary word, never a scan of the lexicon.
+    assert "Lönesystemet" in client.get("/search?q=*lönesystem").text
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(alphabet=st.sampled_from(list('lönsystemÖÅ *?"()~^:[]{}-+!\\/ANDORNT\x00')),
+                 max_size=80),
+       page=st.text(max_size=5), sort=st.text(max_size=10))
+def test_any_query_string_gets_a_normal_page(client, q, page, sort):
+    response = client.get("/search", query_string={"q": q, "page": page, "sort": sort})
+    assert response.status_code == 200

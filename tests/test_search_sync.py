@@ -1,0 +1,233 @@
+"""The index follows the database after any sequence of writes, rollbacks,
+bulk statements, crashes and concurrent writers."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+from sqlalchemy import delete, select, update
+
+from kb import search
+from kb.extensions import db
+from kb.models import Experience, PayrollSystem
+from kb.search import indexer
+from kb.search.queue import SearchQueueEntry
+
+
+def found(app, q, viewer=None):
+    with app.app_context():
+        return sorted(h.id for h in search.search_experiences({"q": q}, viewer).hits)
+
+
+def new_experience(author_id, system_id, **fields):
+    values = dict(author_id=author_id, system_id=system_id, sector="kommun",
+                  size_band="50-249", reviewer_role="lonechef", usage_status="current",
+                  satisfaction=4, title="Titel", pros="", cons="")
+    values.update(fields)
+    return Experience(**values)
+
+
+def agrees(app) -> dict:
+    with app.app_context():
+        info = search.status()
+    assert not info["drift"], info
+    return info
+
+
+def test_flush_before_commit_is_indexed(app, factory):
+    author, system = factory.user(), factory.system()
+    with app.app_context():
+        experience = new_experience(author, system, title="Flushad")
+        db.session.add(experience)
+        db.session.flush()
+        experience.pros = "Retroaktiva lönerna räknas rätt."
+        db.session.commit()
+        experience_id = experience.id
+    assert found(app, "retroaktiv") == [experience_id]
+    assert found(app, "flushad") == [experience_id]
+    agrees(app)
+
+
+def test_a_rolled_back_transaction_leaves_the_index_untouched(app, factory):
+    author, system = factory.user(), factory.system()
+    with app.app_context():
+        db.session.add(new_experience(author, system, title="Ångrad"))
+        db.session.flush()
+        db.session.rollback()
+        assert db.session.scalar(select(SearchQueueEntry.id)) is None
+    assert found(app, "ångrad") == []
+    info = agrees(app)
+    assert info["rows"] == info["documents"] == 0
+
+
+def test_an_edit_removes_the_old_words(app, factory):
+    experience = factory.experience(factory.user(), factory.system(),
+                                    pros="Frånvarohanteringen krånglar.")
+    with app.app_context():
+        db.session.get(Experience, experience).pros = "Schemaläggningen fungerar."
+        db.session.commit()
+    assert found(app, "frånvarohanteringen") == []
+    assert found(app, "schemaläggningen") == [experience]
+    agrees(app)
+
+
+def test_bulk_update_and_delete_are_followed(app, factory):
+    author, system = factory.user(), factory.system()
+    ids = [factory.experience(author, system, title=f"Bulk {n}") for n in range(3)]
+    with app.app_context():
+        db.session.execute(update(Experience).where(Experience.id == ids[0])
+                           .values(visibility="members"))
+        db.session.execute(delete(Experience).where(Experience.id.in_(ids[1:])))
+        db.session.commit()
+    assert found(app, "bulk") == []  # a visitor: one is members-only, two are gone
+    agrees(app)
+
+
+def test_hiding_and_renaming_a_system_are_followed(app, factory):
+    system = factory.system(slug="paxlon", name="Paxlön")
+    experience = factory.experience(factory.user(), system, title="Byte")
+    with app.app_context():
+        db.session.get(PayrollSystem, system).name = "Flexlön"
+        db.session.commit()
+    assert found(app, "flexlön") == [experience]
+    assert found(app, "paxlön") == []
+    with app.app_context():
+        db.session.get(Experience, experience).moderation_state = "hidden"
+        db.session.commit()
+    assert found(app, "flexlön") == []
+    agrees(app)
+
+
+def test_a_crash_between_commit_and_drain_loses_nothing(app, factory, runner, monkeypatch):
+    author, system = factory.user(), factory.system()
+    # The process dies right after COMMIT: no drain runs.
+    monkeypatch.setattr(indexer, "drain_quietly", lambda: None)
+    with app.app_context():
+        db.session.add(new_experience(author, system, title="Överlevde kraschen"))
+        db.session.commit()
+        assert search.status()["queued"] == 1
+    assert runner.invoke(args=["index-status"]).exit_code == 1
+    monkeypatch.undo()
+    result = runner.invoke(args=["index-sync"])
+    assert "Applied 1" in result.output
+    assert runner.invoke(args=["index-status"]).exit_code == 0
+    assert len(found(app, "kraschen")) == 1
+
+
+def test_a_crash_during_the_drain_is_applied_by_the_next(app, factory, monkeypatch):
+    author, system = factory.user(), factory.system()
+
+    def dies(*_args):
+        raise OSError("killed while writing the index")
+
+    monkeypatch.setattr(indexer, "apply_ids", dies)
+    with app.app_context():
+        db.session.add(new_experience(author, system, title="Halvvägs"))
+        db.session.commit()  # the failing drain is logged, the request succeeds
+        assert search.status()["drift"]
+    monkeypatch.undo()
+    assert len(found(app, "halvvägs")) == 1  # the next search catches up
+    agrees(app)
+
+
+def test_a_busy_index_leaves_the_work_to_the_next_drain(app, factory):
+    author, system = factory.user(), factory.system()
+    with app.app_context():
+        with indexer.store().try_writer() as (writer, _path):
+            db.session.add(new_experience(author, system, title="Väntade"))
+            db.session.commit()  # cannot get the lock: the commit still succeeds
+            writer.cancel()
+        assert search.status()["queued"] == 1
+        assert search.drain() == 1
+    agrees(app)
+
+
+def test_reindex_swaps_in_a_fresh_index_and_agrees(app, factory, runner):
+    author, system = factory.user(), factory.system()
+    ids = [factory.experience(author, system, title="Återbyggd") for _ in range(3)]
+    with app.app_context():
+        old = indexer.store().current_generation()
+        # Rows written around the queue (as the demo loader does).
+        db.session.execute(delete(SearchQueueEntry))
+        db.session.commit()
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0 and "3 experiences" in result.output
+    with app.app_context():
+        assert indexer.store().current_generation() != old
+        assert not os.path.exists(os.path.join(app.config["INDEX_DIR"], old))
+    assert found(app, "återbyggd") == ids
+    assert runner.invoke(args=["index-status"]).exit_code == 0
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from kb import create_app
+    from kb.extensions import db
+    from kb.models import Experience
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": sys.argv[1],
+                      "INDEX_DIR": sys.argv[2]})
+    with app.app_context():
+        for n in range(int(sys.argv[5])):
+            db.session.add(Experience(author_id=int(sys.argv[3]), system_id=int(sys.argv[4]),
+                sector="kommun", size_band="50-249", reviewer_role="lonechef",
+                usage_status="current", satisfaction=3, title=f"Samtidig {n}", pros="", cons=""))
+            db.session.commit()
+""")
+
+
+def test_two_processes_writing_at_once(app, factory, runner):
+    author, system = factory.user(), factory.system()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    index_dir = app.config["INDEX_DIR"]
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, url, index_dir, str(author),
+                          str(system), "15"])
+        for _ in range(2)
+    ]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    runner.invoke(args=["index-sync"])
+    info = agrees(app)
+    assert info["rows"] == info["documents"] == 30
+    assert len(found(app, "samtidig")) == 20  # the first page of 30
+
+
+def test_transactions_committing_out_of_order(app, factory):
+    """PostgreSQL: a transaction that commits after a later-numbered one is still
+    applied. SQLite: a second writer waits for the first, so ids commit in order."""
+    author, system = factory.user(), factory.system()
+    with app.app_context():
+        engine = db.engine
+        postgres = engine.dialect.name == "postgresql"
+        from sqlalchemy.orm import Session
+
+        early = Session(engine)
+        early.add(new_experience(author, system, title="Tidig"))
+        early.flush()  # takes the lower queue id first, commits last
+        if postgres:
+            with Session(engine) as late:
+                late.add(new_experience(author, system, title="Sen"))
+                late.commit()
+            search.drain()
+            early.commit()
+            early.close()
+            search.drain()
+            assert search.status()["drift"] is False
+            ids = found(app, "tidig") + found(app, "sen")
+            assert len(ids) == 2
+        else:
+            import sqlite3
+
+            raw = sqlite3.connect(engine.url.database, timeout=0.1)
+            try:
+                raw.execute("INSERT INTO search_queue (kind, object_id, created_at) "
+                            "VALUES ('experience', 0, '2024-01-01')")
+                raise AssertionError("a second SQLite writer must wait")
+            except sqlite3.OperationalError as error:
+                assert "locked" in str(error)
+            finally:
+                raw.close()
+                early.commit()
+                early.close()
+            search.drain()
+            assert search.status()["drift"] is False
