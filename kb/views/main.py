@@ -13,14 +13,17 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
-    """The home page: search, the most reviewed systems and the newest experiences."""
+    """The home page: search, the most reviewed systems, the newest experiences and the
+    most common switches."""
     from kb.access import viewer
     from kb.listing import newest_experiences, systems_with_counts
+    from kb.stats import common_switches
 
     return render_template(
         "main/index.html",
         systems=systems_with_counts(viewer(), limit=8),
         newest=newest_experiences(viewer(), limit=6),
+        switches=common_switches(viewer(), limit=6),
         total_experiences=db.session.scalar(
             select(func.count()).select_from(Experience).where(
                 Experience.moderation_state == "published"

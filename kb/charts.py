@@ -1,0 +1,225 @@
+"""Charts as server-rendered inline SVG: no script, no style attributes (colours come
+from classes in kb.css), each with role="img", a <title> and a <desc>.
+
+The data behind every chart is also shown as a table next to it (see the templates),
+so the SVG itself is a picture of figures a screen reader gets from the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from kb import vocab
+from kb.stats.table import TOO_FEW, number, percent, signed
+
+WIDTH = 640
+LABEL_WIDTH = 210
+VALUE_WIDTH = 110
+ROW_HEIGHT = 30
+BAR_HEIGHT = 18
+TOP = 8
+MAX_LABEL_CHARS = 30
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None  # None: no bar ("för få svar")
+    text: str  # the figure as shown at the end of the bar
+    css: str = "bar"
+
+
+@dataclass(frozen=True)
+class Segment:
+    value: float  # a share in percent
+    css: str
+    text: str
+
+
+def short_label(label: str) -> str:
+    """'AGI – arbetsgivardeklaration …' -> 'AGI'; long labels are cut."""
+    for separator in (" – ", " ("):
+        label = label.split(separator, 1)[0]
+    return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
+
+
+def _open(chart_id: str, title: str, description: str, height: int) -> Markup:
+    return Markup(
+        '<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" '
+        'viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        'aria-labelledby="{id}-title {id}-desc" focusable="false">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+    ).format(w=WIDTH, h=height, id=chart_id, title=title, desc=description)
+
+
+def _label(y: float, text: str) -> Markup:
+    return Markup(
+        '<text class="chart-label" x="{x}" y="{y:.1f}" text-anchor="end">{t}</text>'
+    ).format(x=LABEL_WIDTH - 8, y=y, t=short_label(text))
+
+
+def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar],
+              max_value: float, min_value: float = 0) -> Markup:
+    """Horizontal bars from min_value to max_value; a negative min_value draws bars
+    either side of zero (for NPS, -100 to +100)."""
+    height = TOP * 2 + ROW_HEIGHT * max(len(bars), 1)
+    area = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    span = (max_value - min_value) or 1
+
+    def x_of(value: float) -> float:
+        return LABEL_WIDTH + area * (min(max(value, min_value), max_value) - min_value) / span
+
+    zero = x_of(0 if min_value < 0 else min_value)
+    parts = [_open(chart_id, title, description, height)]
+    parts.append(Markup('<line class="chart-axis" x1="{x:.1f}" y1="{y1}" x2="{x:.1f}" y2="{y2}"/>')
+                 .format(x=zero, y1=TOP, y2=height - TOP))
+    for index, bar in enumerate(bars):
+        y = TOP + index * ROW_HEIGHT
+        middle = y + ROW_HEIGHT / 2 + 5
+        parts.append(_label(middle, bar.label))
+        end = zero
+        if bar.value is not None:
+            end = x_of(bar.value)
+            left, right = sorted((zero, end))
+            parts.append(Markup(
+                '<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h}"/>'
+            ).format(css=bar.css, x=left, y=y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+                     w=max(right - left, 1), h=BAR_HEIGHT))
+        parts.append(Markup('<text class="chart-value" x="{x:.1f}" y="{y:.1f}">{t}</text>').format(
+            x=max(end, zero) + 6, y=middle, t=bar.text))
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
+
+
+def stacked_chart(chart_id: str, title: str, description: str,
+                  rows: list[tuple[str, list[Segment] | None, str]]) -> Markup:
+    """One 100% bar a row, split into segments; rows without segments say why
+    (the third item, e.g. 'för få svar')."""
+    height = TOP * 2 + ROW_HEIGHT * max(len(rows), 1)
+    area = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    parts = [_open(chart_id, title, description, height)]
+    for index, (label, segments, note) in enumerate(rows):
+        y = TOP + index * ROW_HEIGHT
+        middle = y + ROW_HEIGHT / 2 + 5
+        parts.append(_label(middle, label))
+        x = float(LABEL_WIDTH)
+        for segment in segments or ():
+            width = area * segment.value / 100
+            if width <= 0:
+                continue
+            parts.append(Markup(
+                '<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h}">'
+                "<title>{t}</title></rect>"
+            ).format(css=segment.css, x=x, y=y + (ROW_HEIGHT - BAR_HEIGHT) / 2, w=width,
+                     h=BAR_HEIGHT, t=segment.text))
+            x += width
+        parts.append(Markup('<text class="chart-value" x="{x}" y="{y:.1f}">{t}</text>').format(
+            x=LABEL_WIDTH + area + 6, y=middle, t=note))
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
+
+
+def legend(items: list[tuple[str, str]]) -> Markup:
+    """A legend in HTML (css class, label) to put under a stacked chart."""
+    return Markup('<ul class="chart-legend" aria-hidden="true">{}</ul>').format(
+        Markup("").join(
+            Markup('<li><span class="swatch {css}"></span>{label}</li>').format(
+                css=css, label=escape(label))
+            for css, label in items
+        )
+    )
+
+
+# --- Charts of kb's figures -------------------------------------------------------------
+
+CAPABILITY_LEGEND = [
+    ("seg-good", "Fungerar bra"),
+    ("seg-workaround", "Fungerar med omvägar"),
+    ("seg-missing", "Saknas"),
+]
+
+
+def _too_few(n: int) -> str:
+    return f"{TOO_FEW} (n={n})" if n else "–"
+
+
+def distribution_chart(chart_id: str, profile) -> Markup:
+
+    distribution = profile.distribution
+    bars = [
+        Bar(f"{score} – {label}", distribution.percent(score) if distribution.enough else None,
+            f"{percent(distribution.percent(score))} ({distribution.counts.get(score, 0)})"
+            if distribution.enough else _too_few(distribution.n), "bar")
+        for score, label in sorted(vocab.SATISFACTION.items(), reverse=True)
+    ]
+    return bar_chart(chart_id, f"Fördelning av nöjdhet för {profile.system.name}",
+                     "Andel av erfarenheterna som gav betyget 5, 4, 3, 2 och 1. "
+                     "Samma siffror finns i tabellen intill.", bars, 100)
+
+
+def sub_ratings_chart(chart_id: str, profile) -> Markup:
+    bars = []
+    for key, label in vocab.SUB_RATINGS.items():
+        mean = profile.sub_ratings[key]
+        bars.append(Bar(label, mean.shown,
+                        number(mean.value) if mean.enough else _too_few(mean.n), "bar"))
+    return bar_chart(chart_id, f"Delbetyg för {profile.system.name}",
+                     "Genomsnittligt delbetyg på skalan 1–5 för varje område. "
+                     "Samma siffror finns i tabellen intill.", bars, 5)
+
+
+def capability_chart(chart_id: str, profile) -> Markup:
+
+    rows = []
+    for key, label in vocab.CAPABILITIES.items():
+        shares = profile.capabilities[key]
+        if not shares.enough:
+            rows.append((label, None, _too_few(shares.n)))
+            continue
+        segments = [
+            Segment(shares.percent(level), css, f"{text}: {percent(shares.percent(level))}")
+            for (css, text), level in zip(CAPABILITY_LEGEND, ("good", "workaround", "missing"),
+                                          strict=True)
+        ]
+        rows.append((label, segments, f"n={shares.n}"))
+    return stacked_chart(chart_id, f"Funktioner i {profile.system.name}",
+                         "Andel som svarat att funktionen fungerar bra (mörkgrönt), fungerar med "
+                         "omvägar (gult) eller saknas (rött). Samma siffror finns i tabellen.",
+                         rows)
+
+
+def groups_chart(chart_id: str, title: str, groups) -> Markup:
+    bars = [
+        Bar(group.label, group.satisfaction.shown,
+            f"{number(group.satisfaction.value)} (n={group.n})"
+            if group.satisfaction.enough else _too_few(group.n), "bar")
+        for group in groups
+    ]
+    return bar_chart(chart_id, title, "Genomsnittlig nöjdhet 1–5 per grupp. "
+                     "Samma siffror finns i tabellen intill.", bars, 5)
+
+
+def compare_satisfaction_chart(chart_id: str, profiles) -> Markup:
+    bars = [
+        Bar(p.system.name, p.satisfaction.shown,
+            f"{number(p.satisfaction.value)} (n={p.n})" if p.satisfaction.enough
+            else _too_few(p.n), "bar")
+        for p in profiles
+    ]
+    return bar_chart(chart_id, "Genomsnittlig nöjdhet per lönesystem",
+                     "Genomsnittlig nöjdhet på skalan 1–5. Samma siffror finns i tabellen.",
+                     bars, 5)
+
+
+def compare_nps_chart(chart_id: str, profiles) -> Markup:
+    bars = [
+        Bar(p.system.name, p.nps.shown,
+            f"{signed(p.nps.value)} (n={p.nps.n})" if p.nps.enough else _too_few(p.nps.n),
+            "bar" if (p.nps.shown or 0) >= 0 else "bar-negative")
+        for p in profiles
+    ]
+    return bar_chart(chart_id, "Rekommendation (NPS) per lönesystem",
+                     "Andel som rekommenderar (9–10) minus andel kritiker (0–6), från −100 till "
+                     "+100. Samma siffror finns i tabellen.", bars, 100, -100)

@@ -1,0 +1,60 @@
+"""Aggregates for system profiles and comparisons, computed in the database.
+
+Every figure counts published experiences only, and for visitors only public ones
+(see `queries.aggregated`); a figure with fewer than MIN_ANSWERS answers behind it
+is shown as "för få svar".
+"""
+
+from kb.stats import cache, queries
+from kb.stats.figures import (
+    MIN_ANSWERS,
+    RECENT_MONTHS,
+    Distribution,
+    Flow,
+    Group,
+    Mean,
+    Nps,
+    Profile,
+    Reason,
+    Shares,
+    SystemRef,
+)
+from kb.stats.filters import FilterError, Filters, recent_cutoff
+from kb.stats.queries import common_switches
+
+
+def profiles(systems, user, filters: Filters | None = None, today=None,
+             use_cache: bool = True) -> list[Profile]:
+    """Every aggregate of each system for this viewer, in the given order."""
+    filters = filters or Filters()
+    if not use_cache:
+        return queries.profiles(systems, user, filters, today)
+    window = recent_cutoff(today) if filters.recent else None
+    keys = {system.id: (queries.audience(user), system.id, filters, window) for system in systems}
+    store = cache.profile_cache()
+    version = cache.data_version()
+    found = {system.id: store.get(version, keys[system.id]) for system in systems}
+    missing = [system for system in systems if found[system.id] is None]
+    if missing:
+        for fresh in queries.profiles(missing, user, filters, today):
+            store.put(version, keys[fresh.system.id], fresh)
+            found[fresh.system.id] = fresh
+    if len(missing) == len(systems):
+        return [found[system.id] for system in systems]
+    names = queries.system_refs()
+    return [
+        cache.with_current_names(found[system.id], names[system.id], names)
+        for system in systems
+    ]
+
+
+def profile(system, user, filters: Filters | None = None, today=None) -> Profile:
+    """Every aggregate of one system for this viewer."""
+    return profiles([system], user, filters, today)[0]
+
+
+__all__ = [
+    "MIN_ANSWERS", "RECENT_MONTHS", "Distribution", "Flow", "Group", "Mean", "Nps",
+    "Profile", "Reason", "Shares", "SystemRef", "Filters", "FilterError", "recent_cutoff",
+    "common_switches", "profile", "profiles",
+]

@@ -1,0 +1,82 @@
+"""A small per-process cache of profiles, keyed by a data version.
+
+The data version is read from the database on every request (three index
+lookups), so a write by any process, through any code path that sets
+updated_at or adds or deletes a row, makes every process recompute.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import replace
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from kb.extensions import db
+from kb.models import Experience, PayrollSystem
+from kb.stats.figures import Profile, SystemRef
+
+MAX_ENTRIES = 2048
+
+
+def data_version() -> tuple:
+    """Changes whenever an experience is added, changed or deleted, or a system added."""
+    return tuple(
+        db.session.execute(
+            select(
+                select(func.count()).select_from(Experience).scalar_subquery(),
+                select(func.max(Experience.updated_at)).scalar_subquery(),
+                select(func.max(Experience.id)).scalar_subquery(),
+                select(func.count()).select_from(PayrollSystem).scalar_subquery(),
+            )
+        ).one()
+    )
+
+
+class ProfileCache:
+    def __init__(self, max_entries: int = MAX_ENTRIES):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple, Profile] = OrderedDict()
+        self._version: tuple | None = None
+        self._lock = threading.Lock()
+
+    def get(self, version: tuple, key: tuple) -> Profile | None:
+        with self._lock:
+            if version != self._version:
+                self._entries.clear()
+                self._version = version
+                return None
+            profile = self._entries.get(key)
+            if profile is not None:
+                self._entries.move_to_end(key)
+            return profile
+
+    def put(self, version: tuple, key: tuple, profile: Profile) -> None:
+        with self._lock:
+            if version != self._version:
+                return
+            self._entries[key] = profile
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+
+def profile_cache() -> ProfileCache:
+    """The app's cache (one per app, so each test's app starts empty)."""
+    return current_app.extensions.setdefault("kb_stats_cache", ProfileCache())
+
+
+def with_current_names(profile: Profile, system: SystemRef, names: dict[int, SystemRef]) -> Profile:
+    """A cached profile with today's names of the systems it mentions (renames are
+    not part of the data version)."""
+
+    def renamed(flows):
+        return [replace(flow, system=names.get(flow.system.id, flow.system)) for flow in flows]
+
+    return replace(
+        profile,
+        system=system,
+        switched_from=renamed(profile.switched_from),
+        switched_to=renamed(profile.switched_to),
+    )

@@ -1,0 +1,166 @@
+"""The figures a system profile is made of, each with the number of answers behind it.
+
+A figure backed by fewer than MIN_ANSWERS experiences is "för få svar": it is kept
+(the count is still shown) but its value is withheld by `shown`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Below this many answers a figure is not shown ("för få svar").
+MIN_ANSWERS = 5
+# The "last 24 months" toggle: experiences created within this many months.
+RECENT_MONTHS = 24
+# Likelihood to recommend (0-10): promoters answer 9-10, detractors 0-6.
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
+
+
+@dataclass(frozen=True)
+class Mean:
+    """An average of 1-5 ratings."""
+
+    total: int = 0
+    n: int = 0
+
+    @property
+    def enough(self) -> bool:
+        return self.n >= MIN_ANSWERS
+
+    @property
+    def value(self) -> float | None:
+        return self.total / self.n if self.n else None
+
+    @property
+    def shown(self) -> float | None:
+        return self.value if self.enough else None
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How many answered 1, 2, 3, 4 and 5."""
+
+    counts: dict[int, int]
+
+    @property
+    def n(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def enough(self) -> bool:
+        return self.n >= MIN_ANSWERS
+
+    def percent(self, score: int) -> float | None:
+        return 100 * self.counts.get(score, 0) / self.n if self.n else None
+
+
+@dataclass(frozen=True)
+class Nps:
+    """Net promoter score: % promoters minus % detractors, over those who answered."""
+
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+
+    @property
+    def n(self) -> int:
+        return self.promoters + self.passives + self.detractors
+
+    @property
+    def enough(self) -> bool:
+        return self.n >= MIN_ANSWERS
+
+    @property
+    def value(self) -> float | None:
+        if not self.n:
+            return None
+        return 100 * (self.promoters - self.detractors) / self.n
+
+    @property
+    def shown(self) -> float | None:
+        return self.value if self.enough else None
+
+
+CAPABILITY_SHARE_LEVELS = ("good", "workaround", "missing")
+
+
+@dataclass(frozen=True)
+class Shares:
+    """One capability: how many say it works well, with workarounds, or is missing.
+    "Vet inte" is counted but not part of the shares."""
+
+    good: int = 0
+    workaround: int = 0
+    missing: int = 0
+    unknown: int = 0
+
+    @property
+    def n(self) -> int:
+        return self.good + self.workaround + self.missing
+
+    @property
+    def enough(self) -> bool:
+        return self.n >= MIN_ANSWERS
+
+    def percent(self, level: str) -> float | None:
+        return 100 * getattr(self, level) / self.n if self.n else None
+
+
+@dataclass(frozen=True)
+class Group:
+    """One row of a breakdown (a sector, a size band, a year, a usage status)."""
+
+    code: str | int
+    label: str
+    satisfaction: Mean
+
+    @property
+    def n(self) -> int:
+        return self.satisfaction.n
+
+
+@dataclass(frozen=True)
+class SystemRef:
+    id: int
+    slug: str
+    name: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    n: int
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Members who switched between this system and another (either direction)."""
+
+    system: SystemRef
+    n: int
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass
+class Profile:
+    """Every aggregate of one system, for one audience and one set of filters."""
+
+    system: SystemRef
+    n: int = 0
+    satisfaction: Mean = field(default_factory=Mean)
+    distribution: Distribution = field(default_factory=lambda: Distribution({}))
+    nps: Nps = field(default_factory=Nps)
+    sub_ratings: dict[str, Mean] = field(default_factory=dict)
+    capabilities: dict[str, Shares] = field(default_factory=dict)
+    by_sector: list[Group] = field(default_factory=list)
+    by_size: list[Group] = field(default_factory=list)
+    by_year: list[Group] = field(default_factory=list)
+    by_status: list[Group] = field(default_factory=list)
+    switched_from: list[Flow] = field(default_factory=list)  # came here from
+    switched_to: list[Flow] = field(default_factory=list)  # left for
+
+    @property
+    def enough(self) -> bool:
+        return self.n >= MIN_ANSWERS

@@ -1,0 +1,100 @@
+"""Who the figures are about: sector, size band, reviewer role and the 24-month window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement
+
+from kb import vocab
+from kb.models import Experience, utcnow
+from kb.stats.figures import RECENT_MONTHS
+
+TRUE_VALUES = ("1", "on", "true", "ja", "yes")
+
+
+class FilterError(ValueError):
+    """A filter parameter with a value kb does not know; the message is Swedish."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    sector: str | None = None
+    size: str | None = None
+    role: str | None = None
+    recent: bool = False
+
+    @classmethod
+    def from_args(cls, args, *, strict: bool = False) -> Filters:
+        """Read `sector`, `size`, `role` and `recent` from query parameters.
+
+        Unknown codes are ignored (the page shows every organisation) unless
+        `strict`, when they raise FilterError (the API answers 400)."""
+        values = {}
+        for name, vocabulary, what in (
+            ("sector", vocab.SECTORS, "sektor"),
+            ("size", vocab.SIZE_BANDS, "storlek"),
+            ("role", vocab.PROFESSIONAL_ROLES, "roll"),
+        ):
+            value = (args.get(name) or "").strip()
+            if value and value not in vocabulary:
+                if strict:
+                    raise FilterError(f"Okänd {what}: {value[:40]}")
+                value = ""
+            values[name] = value or None
+        recent = (args.get("recent") or "").strip().lower()
+        if strict and recent and recent not in (*TRUE_VALUES, "0", "false", "nej", "no"):
+            raise FilterError("recent ska vara 1 eller 0")
+        return cls(**values, recent=recent in TRUE_VALUES)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.sector or self.size or self.role or self.recent)
+
+    def clauses(self, today: datetime | None = None) -> list[ColumnElement[bool]]:
+        clauses = []
+        if self.sector:
+            clauses.append(Experience.sector == self.sector)
+        if self.size:
+            clauses.append(Experience.size_band == self.size)
+        if self.role:
+            clauses.append(Experience.reviewer_role == self.role)
+        if self.recent:
+            clauses.append(Experience.created_at >= recent_cutoff(today))
+        return clauses
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as query parameters, for links and the shareable URL."""
+        args = {"sector": self.sector, "size": self.size, "role": self.role}
+        args = {key: value for key, value in args.items() if value}
+        if self.recent:
+            args["recent"] = "1"
+        return args
+
+    def describe(self) -> str:
+        """In Swedish: 'kommun · 1 000–4 999 anställda · senaste 24 månaderna'."""
+        parts = []
+        if self.sector:
+            parts.append(vocab.label(vocab.SECTORS, self.sector))
+        if self.size:
+            parts.append(vocab.label(vocab.SIZE_BANDS, self.size))
+        if self.role:
+            parts.append(vocab.label(vocab.PROFESSIONAL_ROLES, self.role))
+        if self.recent:
+            parts.append(f"senaste {RECENT_MONTHS} månaderna")
+        return " · ".join(parts) if parts else "Alla organisationer"
+
+
+def recent_cutoff(today: datetime | None = None) -> datetime:
+    """Midnight (UTC) RECENT_MONTHS months before today; the same all day, so it caches."""
+    today = today or utcnow()
+    month_index = today.year * 12 + (today.month - 1) - RECENT_MONTHS
+    year, month = divmod(month_index, 12)
+    month += 1
+    day = today.day
+    while True:
+        try:
+            return datetime(year, month, day)
+        except ValueError:  # 29-31 in a shorter month
+            day -= 1

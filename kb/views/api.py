@@ -1,0 +1,239 @@
+"""Read-only JSON API under /api/v1, described by /api/v1/openapi.json.
+
+The same rules as the pages: visitors see public experiences only, figures count
+published experiences only, searches go through kb.search like /search.
+Errors are {"error": {"status": ..., "message": ...}} with a 4xx status.
+"""
+
+from flask import Blueprint, abort, jsonify, request, url_for
+from sqlalchemy import select
+
+from kb import search, stats, vocab
+from kb.access import viewer
+from kb.extensions import db
+from kb.listing import systems_with_counts
+from kb.models import Experience, PayrollSystem
+from kb.openapi import openapi_document
+from kb.views.compare import MAX_SYSTEMS, MIN_SYSTEMS, catalogue, chosen_systems
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+
+def _error(status: int, message: str):
+    response = jsonify({"error": {"status": status, "message": message}})
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(400)
+@bp.errorhandler(404)
+def _http_error(error):
+    return _error(error.code, error.description if _own(error) else _DEFAULTS[error.code])
+
+
+_DEFAULTS = {400: "Felaktig begäran.", 404: "Finns inte."}
+
+
+def _own(error) -> bool:
+    return type(error).description != error.description
+
+
+def _positive_int(name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
+        limit = f" och högst {maximum}" if maximum else ""
+        abort(400, description=f"{name} ska vara ett heltal från 1{limit}.")
+    return int(raw)
+
+
+def _filters() -> stats.Filters:
+    try:
+        return stats.Filters.from_args(request.args, strict=True)
+    except stats.FilterError as error:
+        abort(400, description=str(error))
+
+
+def _system_json(system: PayrollSystem) -> dict:
+    return {
+        "slug": system.slug,
+        "name": system.name,
+        "vendor": system.vendor,
+        "status": system.status,
+        "deployment_kinds": system.deployment_list,
+        "url": url_for("systems.detail", slug=system.slug),
+        "api_url": url_for("api.system_detail", slug=system.slug),
+    }
+
+
+def _ref_json(ref) -> dict | None:
+    return None if ref is None else {"slug": ref.slug, "name": ref.name}
+
+
+def _mean_json(mean: stats.Mean) -> dict:
+    return {"average": mean.shown, "n": mean.n, "too_few": not mean.enough}
+
+
+def _group_json(group: stats.Group) -> dict:
+    return {"code": str(group.code), "label": group.label, **_mean_json(group.satisfaction)}
+
+
+def _flow_json(flow: stats.Flow) -> dict:
+    return {
+        "system": _ref_json(flow.system),
+        "n": flow.n,
+        "reasons": [{"text": reason.text, "n": reason.n} for reason in flow.reasons],
+    }
+
+
+def profile_json(profile: stats.Profile) -> dict:
+    nps = profile.nps
+    return {
+        "experience_count": profile.n,
+        "satisfaction": _mean_json(profile.satisfaction),
+        "distribution": {
+            "counts": {str(score): profile.distribution.counts.get(score, 0)
+                       for score in vocab.SATISFACTION},
+            "n": profile.distribution.n,
+            "too_few": not profile.distribution.enough,
+        },
+        "nps": {
+            "score": nps.shown, "n": nps.n, "too_few": not nps.enough,
+            "promoters": nps.promoters, "passives": nps.passives, "detractors": nps.detractors,
+        },
+        "sub_ratings": {key: _mean_json(mean) for key, mean in profile.sub_ratings.items()},
+        "capabilities": {
+            key: {
+                "good": shares.good, "workaround": shares.workaround, "missing": shares.missing,
+                "unknown": shares.unknown, "n": shares.n, "too_few": not shares.enough,
+                "shares": {
+                    level: shares.percent(level) if shares.enough else None
+                    for level in ("good", "workaround", "missing")
+                },
+            }
+            for key, shares in profile.capabilities.items()
+        },
+        "by_sector": [_group_json(group) for group in profile.by_sector],
+        "by_size": [_group_json(group) for group in profile.by_size],
+        "by_year": [_group_json(group) for group in profile.by_year],
+        "by_status": [_group_json(group) for group in profile.by_status],
+        "switched_from": [_flow_json(flow) for flow in profile.switched_from],
+        "switched_to": [_flow_json(flow) for flow in profile.switched_to],
+    }
+
+
+def _filters_json(filters: stats.Filters) -> dict:
+    return {"sector": filters.sector, "size": filters.size, "role": filters.role,
+            "recent": filters.recent, "description": filters.describe()}
+
+
+def experience_json(experience: Experience) -> dict:
+    return {
+        "id": experience.id,
+        "url": url_for("experiences.view", experience_id=experience.id),
+        "system": _ref_json(experience.system),
+        "title": experience.title,
+        "author": experience.author_label,
+        "sector": experience.sector,
+        "size_band": experience.size_band,
+        "employees_paid": experience.employees_paid,
+        "reviewer_role": experience.reviewer_role,
+        "deployment": experience.deployment,
+        "in_use_since": experience.in_use_since,
+        "usage_status": experience.usage_status,
+        "satisfaction": experience.satisfaction,
+        "sub_ratings": {key: experience.sub_rating(key) for key in vocab.SUB_RATINGS},
+        "recommend": experience.recommend,
+        "capabilities": {key: experience.capability(key) for key in vocab.CAPABILITIES},
+        "switched_from": _ref_json(experience.switched_from),
+        "switch_reason": experience.switch_reason,
+        "go_live_months": experience.go_live_months,
+        "considering_switch_to": _ref_json(experience.considering_switch_to),
+        "pros": experience.pros,
+        "cons": experience.cons,
+        "tips": experience.tips,
+        "body": experience.body,
+        "visibility": experience.visibility,
+        "is_demo": experience.is_demo,
+        "created_at": experience.created_at.isoformat(timespec="seconds") + "Z",
+        "updated_at": experience.updated_at.isoformat(timespec="seconds") + "Z",
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())
+
+
+@bp.get("/systems")
+def systems():
+    """The catalogue with number of experiences and average satisfaction, paginated."""
+    page = _positive_int("page", 1)
+    per_page = _positive_int("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    rows = systems_with_counts(viewer())
+    total = len(rows)
+    items = [
+        {**_system_json(system), "experience_count": n,
+         "average_satisfaction": float(average) if average is not None and n >= stats.MIN_ANSWERS
+         else None}
+        for system, n, average in rows[(page - 1) * per_page: page * per_page]
+    ]
+    return jsonify(items=items, page=page, per_page=per_page, total=total,
+                   pages=max(1, -(-total // per_page)))
+
+
+@bp.get("/systems/<slug>")
+def system_detail(slug: str):
+    """One system with every aggregate, for the filters given."""
+    system = db.session.scalar(select(PayrollSystem).where(PayrollSystem.slug == slug))
+    if system is None:
+        abort(404, description=f"Lönesystemet ”{slug[:80]}” finns inte.")
+    filters = _filters()
+    profile = stats.profile(system, viewer(), filters)
+    return jsonify(system=_system_json(system), filters=_filters_json(filters),
+                   min_answers=stats.MIN_ANSWERS, profile=profile_json(profile))
+
+
+@bp.get("/compare")
+def compare():
+    """Two to four systems side by side, for the filters given."""
+    chosen, problems = chosen_systems(request.args.getlist("s"), catalogue())
+    if len(request.args.getlist("s")) > MAX_SYSTEMS:
+        problems.append(f"Ange högst {MAX_SYSTEMS} system.")
+    if problems or len(chosen) < MIN_SYSTEMS:
+        abort(400, description=" ".join(problems)
+              or f"Ange {MIN_SYSTEMS} till {MAX_SYSTEMS} system med parametern s.")
+    filters = _filters()
+    profiles = stats.profiles(chosen, viewer(), filters)
+    return jsonify(
+        filters=_filters_json(filters),
+        min_answers=stats.MIN_ANSWERS,
+        systems=[
+            {"system": _system_json(system), "profile": profile_json(profile)}
+            for system, profile in zip(chosen, profiles, strict=True)
+        ],
+    )
+
+
+@bp.get("/experiences")
+def experiences():
+    """Search experiences: the same search, filters and visibility as /search."""
+    _positive_int("page", 1)
+    result = search.search_experiences(request.args.to_dict(flat=True), viewer())
+    items = [experience_json(hit.experience) for hit in result.hits]
+    return jsonify(items=items, page=result.page, total=result.total, pages=result.pages,
+                   notices=list(result.notices))
+
+
+@bp.get("/experiences/<int:experience_id>")
+def experience(experience_id: int):
+    """One experience the viewer may read."""
+    row = db.session.get(Experience, experience_id)
+    if row is None or not row.visible_to(viewer()):
+        abort(404, description="Erfarenheten finns inte.")
+    return jsonify(experience_json(row))
