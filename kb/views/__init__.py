@@ -10,3 +10,21 @@ def register(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(systems.bp)
     app.register_blueprint(experiences.bp)
+
+    from kb.views import api, compare
+
+    app.register_blueprint(compare.bp)
+    app.register_blueprint(api.bp)
+
+    from kb.views import search
+
+    app.register_blueprint(search.bp)
+
+    from kb.views import account, admin
+
+    app.register_blueprint(account.bp)
+    app.register_blueprint(admin.bp)
+
+    from kb.views import community
+
+    app.register_blueprint(community.bp)

@@ -1,0 +1,177 @@
+"""Members helping each other: helpful votes, following systems, list options.
+
+Comments live in kb.comments, notifications in kb.notifications and the age
+rules in kb.freshness; ``notify_followers`` is re-exported here for the
+moderation code, which calls it when it publishes a pending experience.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kb import freshness
+from kb.extensions import db
+from kb.models import Experience, Follow, HelpfulVote, PayrollSystem, User, utcnow
+from kb.notifications import notify_followers  # noqa: F401  (part of this module's API)
+
+OWN_VOTE = "Du kan inte markera din egen erfarenhet som hjälpsam."
+NOT_PUBLISHED = "Det går bara att rösta på publicerade erfarenheter."
+
+# Orders for lists of experiences (system pages; search uses the same columns).
+SORTS = {
+    "newest": "Nyaste först",
+    "helpful": "Mest hjälpsamma först",
+}
+
+
+# Helpful votes -----------------------------------------------------------------
+
+def has_voted(user: User | None, experience: Experience) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return db.session.get(HelpfulVote, (user.id, experience.id)) is not None
+
+
+def can_vote(user: User | None, experience: Experience) -> bool:
+    return (
+        user is not None and user.is_authenticated
+        and experience.author_id != user.id
+        and experience.moderation_state == "published"
+    )
+
+
+def set_helpful(user: User, experience: Experience, wanted: bool | None = None) -> bool:
+    """Add or take back the member's vote (toggle when ``wanted`` is None).
+
+    One vote per member per experience (the primary key), never on one's own;
+    Experience.helpful_count changes in the same transaction as the vote, with an
+    increment in SQL so concurrent votes cannot lose one. Returns whether the
+    member's vote stands afterwards.
+    """
+    if experience.author_id == user.id:
+        abort(403, OWN_VOTE)
+    if experience.moderation_state != "published":
+        abort(403, NOT_PUBLISHED)
+    voted = has_voted(user, experience)
+    if wanted is None:
+        wanted = not voted
+    if wanted and not voted:
+        db.session.add(HelpfulVote(user_id=user.id, experience_id=experience.id,
+                                   created_at=utcnow()))
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same member voted in another request just now
+            db.session.rollback()
+            return True
+        _adjust_count(experience.id, +1)
+    elif not wanted and voted:
+        removed = db.session.execute(
+            delete(HelpfulVote).where(
+                HelpfulVote.user_id == user.id, HelpfulVote.experience_id == experience.id
+            )
+        ).rowcount
+        if removed:
+            _adjust_count(experience.id, -1)
+    db.session.commit()
+    return wanted
+
+
+def _adjust_count(experience_id: int, step: int) -> None:
+    db.session.execute(
+        update(Experience)
+        .where(Experience.id == experience_id)
+        .values(helpful_count=Experience.helpful_count + step,
+                # Keep updated_at: a vote is not a change of the experience.
+                updated_at=Experience.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# Following systems ---------------------------------------------------------------
+
+def is_following(user: User | None, system: PayrollSystem) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return db.session.get(Follow, (user.id, system.id)) is not None
+
+
+def follower_count(system: PayrollSystem) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Follow).where(Follow.system_id == system.id)
+    ) or 0
+
+
+def set_following(user: User, system: PayrollSystem, wanted: bool | None = None) -> bool:
+    """Follow or stop following a system (toggle when ``wanted`` is None)."""
+    following = is_following(user, system)
+    if wanted is None:
+        wanted = not following
+    if wanted and not following:
+        db.session.add(Follow(user_id=user.id, system_id=system.id, created_at=utcnow()))
+        try:
+            db.session.commit()
+        except IntegrityError:  # followed in another request just now
+            db.session.rollback()
+    elif not wanted and following:
+        db.session.execute(
+            delete(Follow).where(Follow.user_id == user.id, Follow.system_id == system.id)
+        )
+        db.session.commit()
+    return wanted
+
+
+def followed_systems(user: User) -> list[PayrollSystem]:
+    return db.session.scalars(
+        select(PayrollSystem)
+        .join(Follow, Follow.system_id == PayrollSystem.id)
+        .where(Follow.user_id == user.id)
+        .order_by(PayrollSystem.name)
+    ).all()
+
+
+# List options for system pages (and the columns search uses) ------------------------
+
+@dataclass(frozen=True)
+class ListOptions:
+    """The order of a system page's experiences and whether to leave out outdated ones."""
+
+    sort: str = "newest"
+    fresh: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> ListOptions:
+        sort = args.get("sort", "newest")
+        return cls(sort=sort if sort in SORTS else "newest",
+                   fresh=args.get("fresh", "") in ("1", "on", "true", "ja"))
+
+    def apply(self, query):
+        return order_and_filter(query, self.sort, self.fresh)
+
+    def query_args(self) -> dict[str, str]:
+        args = {}
+        if self.sort != "newest":
+            args["sort"] = self.sort
+        if self.fresh:
+            args["fresh"] = "1"
+        return args
+
+    @property
+    def heading(self) -> str:
+        return "Erfarenheter, mest hjälpsamma först" if self.sort == "helpful" else (
+            "Erfarenheter, nyaste först")
+
+
+def order_and_filter(query, sort: str = "newest", fresh_only: bool = False):
+    """Apply a sort from SORTS and the "confirmed in the last 24 months" option to a
+    select(Experience) such as kb.listing.experiences_query(viewer)."""
+    if fresh_only:
+        query = query.where(freshness.fresh_clause())
+    if sort == "helpful":
+        query = query.order_by(None).order_by(
+            Experience.helpful_count.desc(), Experience.created_at.desc(), Experience.id.desc()
+        )
+    return query

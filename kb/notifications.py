@@ -1,0 +1,138 @@
+"""What is new for a member: answers, questions on their experiences, followed systems.
+
+Notifications are rows in the database, added in the same transaction as the
+event they tell about; nothing is e-mailed. A notification is shown only while
+its member may still read what it points to.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from kb.access import visible_experiences
+from kb.extensions import db
+from kb.models import Comment, Experience, Follow, Notification, User, utcnow
+
+QUESTION = "question"          # a question on my experience
+ANSWER = "answer"              # an answer to my question
+NEW_EXPERIENCE = "new_experience"  # a new experience of a system I follow
+
+KINDS = {
+    QUESTION: "Ny fråga om din erfarenhet",
+    ANSWER: "Nytt svar på din fråga",
+    NEW_EXPERIENCE: "Ny erfarenhet av ett system du följer",
+}
+
+PER_PAGE = 30
+
+
+def notify(user_id: int | None, kind: str, *, experience: Experience,
+           comment: Comment | None = None, actor_id: int | None = None) -> Notification | None:
+    """Add one notification to the session; nobody is told about their own doing."""
+    if user_id is None or user_id == actor_id:
+        return None
+    notification = Notification(
+        user_id=user_id,
+        kind=kind,
+        experience_id=experience.id,
+        comment_id=comment.id if comment is not None else None,
+        created_at=utcnow(),
+    )
+    db.session.add(notification)
+    return notification
+
+
+def notify_followers(experience: Experience, *, commit: bool = True) -> int:
+    """Tell the followers of the experience's system that it has a new experience.
+
+    Only published experiences are announced; moderation calls this when it
+    publishes a pending one. Never the author, never twice for the same member and
+    experience. Commits unless ``commit`` is False (the caller then commits the
+    notifications with its own change). Returns how many were told.
+    """
+    if experience.moderation_state != "published":
+        return 0
+    if experience.id is None:
+        db.session.flush()
+    already = exists().where(
+        Notification.user_id == Follow.user_id,
+        Notification.experience_id == experience.id,
+        Notification.kind == NEW_EXPERIENCE,
+    )
+    follower_ids = db.session.scalars(
+        select(Follow.user_id)
+        .join(User, User.id == Follow.user_id)
+        .where(Follow.system_id == experience.system_id, User.active.is_(True), ~already)
+    ).all()
+    told = 0
+    for user_id in follower_ids:
+        if notify(user_id, NEW_EXPERIENCE, experience=experience, actor_id=experience.author_id):
+            told += 1
+    if commit:
+        db.session.commit()
+    return told
+
+
+def _readable(user: User):
+    """Notifications whose experience (and comment) the member may still read."""
+    clauses = [Notification.user_id == user.id, visible_experiences(user)]
+    if not user.is_moderator:
+        clauses.append(
+            or_(Notification.comment_id.is_(None), Comment.moderation_state == "published")
+        )
+    return clauses
+
+
+def _base_query(user: User):
+    return (
+        select(Notification)
+        .join(Experience, Experience.id == Notification.experience_id)
+        .outerjoin(Comment, Comment.id == Notification.comment_id)
+        .where(*_readable(user))
+    )
+
+
+def unread_count(user: User) -> int:
+    query = _base_query(user).where(Notification.read_at.is_(None))
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def for_user(user: User, page: int = 1):
+    """The member's notifications, unread first, then newest first, paginated."""
+    query = _base_query(user).options(
+        joinedload(Notification.experience).joinedload(Experience.system),
+        joinedload(Notification.comment),
+    ).order_by(
+        Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc()
+    )
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def get_for_user(user: User, notification_id: int) -> Notification | None:
+    return db.session.scalar(_base_query(user).where(Notification.id == notification_id))
+
+
+def mark_read(notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.commit()
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()
+
+
+def target_url(notification: Notification) -> str:
+    """Where a notification leads: the comment on the experience, or the experience."""
+    from flask import url_for
+
+    url = url_for("experiences.view", experience_id=notification.experience_id)
+    if notification.comment_id is not None:
+        url += f"#kommentar-{notification.comment_id}"
+    return url
