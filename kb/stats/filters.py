@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement
 
 from kb import vocab
+from kb.freshness import months_before
 from kb.models import Experience, utcnow
 from kb.stats.figures import RECENT_MONTHS
 
@@ -88,13 +89,5 @@ class Filters:
 
 def recent_cutoff(today: datetime | None = None) -> datetime:
     """Midnight (UTC) RECENT_MONTHS months before today; the same all day, so it caches."""
-    today = today or utcnow()
-    month_index = today.year * 12 + (today.month - 1) - RECENT_MONTHS
-    year, month = divmod(month_index, 12)
-    month += 1
-    day = today.day
-    while True:
-        try:
-            return datetime(year, month, day)
-        except ValueError:  # 29-31 in a shorter month
-            day -= 1
+    midnight = (today or utcnow()).replace(hour=0, minute=0, second=0, microsecond=0)
+    return months_before(midnight, RECENT_MONTHS)
