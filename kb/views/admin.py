@@ -12,6 +12,7 @@ from kb import audit, invites, moderation
 from kb.extensions import db
 from kb.forms import AuditFilterForm, InviteForm, MergeForm, ReasonForm, RoleForm
 from kb.models import AuditLog, Experience, Flag, InviteCode, PayrollSystem, User, utcnow
+from kb.views.auth import safe_next
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -84,7 +85,7 @@ def decide(experience_id: int, action: str):
         flash(str(error), "error")
     else:
         flash(_DECIDED[action], "success")
-    return redirect(request.form.get("back") or url_for("admin.index"))
+    return redirect(safe_next(request.form.get("back")) or url_for("admin.index"))
 
 
 _DECIDED = {
