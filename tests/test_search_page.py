@@ -1,9 +1,12 @@
 """Filters, facets, sorting, pages and suggestions on /search, and hostile input."""
 
 import re
+from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.conftest import csrf_token
 
 
 def hit_titles(page) -> list[str]:
@@ -112,3 +115,49 @@ def test_hostile_input_gets_a_normal_page(client, factory):
 def test_any_query_string_gets_a_normal_page(client, q, page, sort):
     response = client.get("/search", query_string={"q": q, "page": page, "sort": sort})
     assert response.status_code == 200
+
+
+def test_most_helpful_first_and_a_vote_reorders_the_list(client, auth, factory):
+    author = factory.user()
+    factory.user(email="roestare@example.se")
+    system = factory.system()
+    oldest = factory.experience(author, system, title="Äldst")
+    factory.experience(author, system, title="Mitten")
+    factory.experience(author, system, title="Nyast")
+    page = client.get("/search")
+    assert "Mest hjälpsamma" in page.text
+    # No votes yet: newest first.
+    assert list(map(plain, hit_titles(client.get("/search?sort=helpful")))) == [
+        "Nyast", "Mitten", "Äldst"]
+    auth.login("roestare@example.se")
+    response = client.post(f"/experiences/{oldest}/helpful",
+                           data={"csrf_token": csrf_token(client.get(f"/experiences/{oldest}"))})
+    assert response.status_code in (200, 302, 303)
+    assert list(map(plain, hit_titles(client.get("/search?sort=helpful")))) == [
+        "Äldst", "Nyast", "Mitten"]
+
+
+def test_hiding_experiences_not_confirmed_for_24_months(app, client, factory):
+    from kb.extensions import db
+    from kb.models import Experience, utcnow
+
+    author = factory.user()
+    system = factory.system()
+    long_ago = utcnow() - timedelta(days=25 * 31)
+    stale = factory.experience(author, system, title="Obekräftad", confirmed_at=long_ago,
+                               created_at=long_ago)
+    factory.experience(author, system, title="Bekräftad")
+    page = client.get("/search")
+    assert "Dölj erfarenheter som inte bekräftats på 24 månader" in page.text
+    assert sorted(map(plain, hit_titles(page))) == ["Bekräftad", "Obekräftad"]
+    page = client.get("/search?fresh=1")
+    assert list(map(plain, hit_titles(page))) == ["Bekräftad"]
+    assert 'name="fresh" value="1" checked' in page.text
+    # Links on the page keep the filter.
+    assert "fresh=1" in page.text.split('<div class="search-layout">')[1]
+    # The author confirms it again: it is back.
+    with app.app_context():
+        db.session.get(Experience, stale).confirmed_at = utcnow()
+        db.session.commit()
+    assert sorted(map(plain, hit_titles(client.get("/search?fresh=1")))) == [
+        "Bekräftad", "Obekräftad"]

@@ -231,3 +231,30 @@ def test_transactions_committing_out_of_order(app, factory):
                 early.close()
             search.drain()
             assert search.status()["drift"] is False
+
+
+def test_searching_between_changes_keeps_working(app, factory):
+    """A refreshed searcher reuses the unchanged segments' readers; retiring the
+    old searcher must not close them under the new one."""
+    author, system = factory.user(), factory.system()
+    first = factory.experience(author, system, title="Förstagångsbesök")
+    assert found(app, "förstagångsbesök") == [first]
+    for n in range(3):
+        factory.experience(author, system, title=f"Ändring {n}")
+        assert found(app, "förstagångsbesök") == [first]
+        assert len(found(app, "ändring")) == n + 1
+    agrees(app)
+
+
+def test_a_parallel_rebuild_agrees_with_the_database(app, factory, runner, monkeypatch):
+    author, system = factory.user(), factory.system()
+    ids = [factory.experience(author, system, title=f"Parallell {n}",
+                              pros="Semesterskulden stämmer.") for n in range(7)]
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(indexer.os, "cpu_count", lambda: 2)
+    with app.app_context():
+        assert search.rebuild_index() == 7
+    assert found(app, "parallell") == ids
+    assert found(app, "semesterskuld") == ids
+    assert found(app, '"semesterskulden stämmer"') == ids
+    agrees(app)

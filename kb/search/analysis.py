@@ -206,6 +206,43 @@ class SwedishAnalyzer(Tokenizer):
                 position += 1
 
 
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each indexed term with its positions, as __call__ would produce them
+        for indexing (mode "index"); the bulk builder's fast path."""
+        kind = self.kind
+        cache = _word_cache
+        found: dict[str, list[int]] = {}
+        position = 0
+        for word in _WORD.findall(nfc(value)):
+            key = cache.get((kind, word), "")
+            if key == "":
+                key = _key("stem" if kind == "parts" else kind, word)
+                if len(cache) >= _CACHE_MAX:
+                    cache.clear()
+                cache[(kind, word)] = key
+            if key is None:
+                continue
+            if kind != "parts":
+                poses = found.get(key)
+                if poses is None:
+                    found[key] = [position]
+                else:
+                    poses.append(position)
+                position += 1
+                continue
+            parts = compound_parts(key)
+            if parts:
+                for part in parts:
+                    poses = found.get(part)
+                    if poses is None:
+                        found[part] = [position]
+                    else:
+                        poses.append(position)
+                    position += 1
+                position += 1
+        return found
+
+
 def swedish_analyzer() -> SwedishAnalyzer:
     return SwedishAnalyzer("stem")
 

@@ -15,14 +15,36 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import shutil
+import string
 import threading
 import time
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.index import LockError
 
 from kb.search.schema import build_schema
+
+_SEGMENT_CHARS = string.ascii_lowercase + string.digits
+
+
+class UniqueCodec(W3Codec):
+    """Whoosh's default codec with segment names that cannot repeat.
+
+    Whoosh names a new segment with the `random` module, whose global state
+    anything may reseed (Hypothesis does, per example): two writers then pick
+    the same name, and the second truncates the first's files while the
+    index still lists that segment (`Unknown file header b''`, and the file
+    objects of the failed open stay open). Names here come from `secrets`.
+    """
+
+    def new_segment(self, storage, indexname):
+        segment = W3Segment(self, indexname)
+        segment.segid = "".join(secrets.choice(_SEGMENT_CHARS) for _ in range(16))
+        return segment
+
 
 CURRENT = "CURRENT"
 CURSOR = "cursor.json"
@@ -115,7 +137,7 @@ class IndexStore:
         path = self.current_path()
         ix = self.open_index(path)
         try:
-            writer = ix.writer(compound=False, timeout=wait, delay=0.05)
+            writer = ix.writer(compound=False, timeout=wait, delay=0.05, codec=UniqueCodec())
         except LockError:
             yield None, path
             return
@@ -163,7 +185,12 @@ class IndexStore:
             self._generation = self.current_generation()
             self._replace(self._ix.searcher())
         elif not self._handle.searcher.up_to_date():
-            self._replace(self._handle.searcher.refresh())
+            # Not Searcher.refresh(): in Whoosh 2.7.4 it reuses nothing (its
+            # reuse table is keyed by generation but looked up by segment id)
+            # and closes only one of the old reader's segment readers, leaking
+            # the open files of all the others. A fresh searcher, with the old
+            # one closed once no thread uses it, holds exactly one set of files.
+            self._replace(self._ix.searcher())
         return self._handle
 
     def _replace(self, searcher) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
 import os
+import queue
 import shutil
 from collections.abc import Iterable, Iterator
 
@@ -14,20 +16,23 @@ from whoosh.query import Term
 
 from kb.extensions import db
 from kb.models import Experience, PayrollSystem
+from kb.search import bulk
 from kb.search.index import BUILDING, IndexStore
 from kb.search.queue import EXPERIENCE, SYSTEM, SearchQueueEntry
 
 log = logging.getLogger(__name__)
 
 BATCH = 1000
-# Below this many rows a single writer is quicker than starting two processes.
+# Below this many rows a single process is quicker than starting a second one.
 PARALLEL_FROM = 5000
+MAX_PROCS = 2
 
 _TEXT_COLUMNS = ("title", "pros", "cons", "tips", "body", "switch_reason")
 _COLUMNS = (
     "id", "author_id", "system_id", "switched_from_id", "considering_switch_to_id",
     "sector", "size_band", "reviewer_role", "usage_status", "satisfaction",
-    "visibility", "moderation_state", "created_at", *_TEXT_COLUMNS,
+    "visibility", "moderation_state", "created_at", "helpful_count", "confirmed_at",
+    *_TEXT_COLUMNS,
 )
 
 
@@ -74,11 +79,15 @@ def _document(row, systems: dict[int, tuple[str, str]]) -> dict:
         "author_id": str(row.author_id or 0),
         "satisfaction": row.satisfaction,
         "created": row.created_at,
+        "helpful": row.helpful_count or 0,
+        "confirmed": row.confirmed_at or row.created_at,
     }
 
 
-def _rows(session: Session, ids: Iterable[int] | None = None) -> Iterator:
-    """Experience rows in id order, a batch at a time (all of them when ids is None)."""
+def _rows(session: Session, ids: Iterable[int] | None = None, low: int = 0,
+          high: int | None = None) -> Iterator:
+    """Experience rows in id order, a batch at a time: these ids, or all with
+    low < id <= high."""
     columns = [getattr(Experience, c) for c in _COLUMNS]
     if ids is not None:
         ids = sorted(ids)
@@ -88,11 +97,12 @@ def _rows(session: Session, ids: Iterable[int] | None = None) -> Iterator:
                 select(*columns).where(Experience.id.in_(chunk)).order_by(Experience.id)
             )
         return
-    last = 0
+    last = low
     while True:
-        batch = session.execute(
-            select(*columns).where(Experience.id > last).order_by(Experience.id).limit(BATCH)
-        ).all()
+        query = select(*columns).where(Experience.id > last)
+        if high is not None:
+            query = query.where(Experience.id <= high)
+        batch = session.execute(query.order_by(Experience.id).limit(BATCH)).all()
         if not batch:
             return
         yield from batch
@@ -214,7 +224,13 @@ def drain_quietly() -> None:
 
 def rebuild(progress: bool = False) -> int:
     """Build the whole index from the database into a fresh generation, then
-    swap it in; searches keep using the old one meanwhile."""
+    swap it in; searches keep using the old one meanwhile.
+
+    The rows are split by id into one part per CPU (two at most; one below
+    PARALLEL_FROM rows); a forked worker process reads and indexes each part
+    but the last, which this process does, each into its own segment
+    (kb.search.bulk); the segments are committed together.
+    """
     ix_store = store()
     ix_store.ensure()
     path = ix_store.new_generation()
@@ -225,26 +241,30 @@ def rebuild(progress: bool = False) -> int:
             cursor = _head(session)  # before reading: later changes are replayed
             total = session.scalar(select(func.count()).select_from(Experience)) or 0
             systems = _system_texts(session)
+            bounds = _split(session, total)
             ix = ix_store.open_index(path)
-            if total >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-                writer = ix.writer(procs=2, multisegment=True, limitmb=128, compound=False)
-            else:
-                writer = ix.writer(limitmb=128, compound=False)
-            count = 0
+            bar = _progress(progress, total)
+            counts: list[int] = []
             try:
-                bar = _progress(progress, total)
-                for row in _rows(session):
-                    writer.add_document(**_document(row, systems))
-                    count += 1
-                    if count % BATCH == 0:
-                        bar.update(BATCH)
-                bar.update(count % BATCH)
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
+                def build():
+                    workers = [_Worker(path, bounds[i], bounds[i + 1], systems)
+                               for i in range(len(bounds) - 2)]
+                    try:
+                        segment, n = bulk.build_segment(
+                            ix, (_document(row, systems)
+                                 for row in _rows(session, low=bounds[-2], high=bounds[-1])),
+                            progress=bar.update)
+                        results = [w.result(bar) for w in workers]
+                    finally:
+                        for worker in workers:
+                            worker.stop()
+                    counts.extend([n, *(c for _s, c in results)])
+                    return [segment, *(s for s, _c in results)]
+
+                bulk.commit_segments(ix, build)
             finally:
                 bar.finish()
+            count = sum(counts)
         IndexStore.write_cursor(path, cursor)
         os.remove(os.path.join(path, BUILDING))
         ix_store.swap_in(path)
@@ -253,6 +273,88 @@ def rebuild(progress: bool = False) -> int:
         raise
     drain_quietly()  # changes made while building
     return count
+
+
+def _split(session: Session, total: int) -> list[int]:
+    """Id bounds [b0, b1, ..., bn]: part i holds b[i] < id <= b[i+1]."""
+    parts = 1
+    url = session.get_bind().url
+    in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+    if total >= PARALLEL_FROM and not in_memory and "fork" in mp.get_all_start_methods():
+        parts = max(1, min(MAX_PROCS, os.cpu_count() or 1))
+    if parts == 1:
+        return [0, 2**31 - 1]
+    ids = session.scalars(select(Experience.id).order_by(Experience.id)).all()
+    return [0, *(ids[len(ids) * i // parts - 1] for i in range(1, parts)), 2**31 - 1]
+
+
+class _Worker:
+    """A forked process that indexes the rows low < id <= high into a segment."""
+
+    def __init__(self, path: str, low: int, high: int, systems: dict):
+        ctx = mp.get_context("fork")
+        self._done = ctx.Value("q", 0)
+        self._reported = 0
+        self._queue = ctx.Queue()
+        url = db.engine.url.render_as_string(hide_password=False)
+        self._process = ctx.Process(
+            target=_work, args=(url, path, low, high, systems, self._done, self._queue),
+            daemon=True)
+        self._process.start()
+
+    def result(self, bar):
+        """Wait for the segment (reporting progress); re-raise a worker's error."""
+        while True:
+            try:
+                kind, value = self._queue.get(timeout=0.5)
+                break
+            except queue.Empty:
+                self._report(bar)
+                if not self._process.is_alive() and self._queue.empty():
+                    raise RuntimeError("An index worker process died") from None
+        self._report(bar)
+        if kind == "error":
+            raise RuntimeError(f"An index worker failed:\n{value}")
+        return value
+
+    def _report(self, bar) -> None:
+        done = self._done.value
+        bar.update(done - self._reported)
+        self._reported = done
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+        self._queue.close()
+
+
+def _work(url, path, low, high, systems, done, results) -> None:
+    """In the worker: its own database connection, its own segment."""
+    from sqlalchemy import create_engine
+    from whoosh import index as whoosh_index
+
+    try:
+        engine = create_engine(url)
+
+        def progress(n):
+            with done.get_lock():
+                done.value += n
+
+        try:
+            with Session(engine) as session:
+                ix = whoosh_index.open_dir(path)
+                documents = (_document(row, systems)
+                             for row in _rows(session, low=low, high=high))
+                results.put(("ok", bulk.build_segment(ix, documents, progress=progress)))
+        finally:
+            engine.dispose()
+    except BaseException:
+        import traceback
+
+        results.put(("error", traceback.format_exc()))
 
 
 class _NoBar:

@@ -28,7 +28,7 @@ MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 24
 TIME_LIMIT = 2.0  # seconds for one collector pass
 SUGGEST_BELOW = 3  # hits below which "Menade du …?" is tried
-SORTS = ("relevance", "newest", "rating")
+SORTS = ("relevance", "newest", "rating", "helpful")
 
 # Parameter name -> index field, for the code filters.
 CODE_FILTERS = {
@@ -52,6 +52,8 @@ class SearchParams:
     min_rating: int | None = None
     since: int | None = None
     sort: str = "relevance"
+    # Leave out experiences not confirmed for 24 months (kb.freshness).
+    fresh: bool = False
     page: int = 1
     notices: list[str] = field(default_factory=list)
 
@@ -82,6 +84,7 @@ class SearchParams:
         params.since = _int_in(one("since"), 1900, 2100)
         sort = one("sort")
         params.sort = sort if sort in SORTS else ("relevance" if params.q else "newest")
+        params.fresh = one("fresh").lower() in ("1", "on", "true", "yes")
         page = one("page")
         params.page = min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1
         return params
@@ -91,7 +94,8 @@ class SearchParams:
         values = {
             "q": self.q, "system": self.system, "sector": self.sector, "size": self.size,
             "role": self.role, "status": self.status, "min_rating": self.min_rating,
-            "since": self.since, "sort": self.sort, "page": None,
+            "since": self.since, "sort": self.sort, "fresh": 1 if self.fresh else None,
+            "page": None,
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "") and not (k == "page"
@@ -197,6 +201,10 @@ def filter_queries(params: SearchParams, system_id: int | None, skip: str | None
         queries.append(NumericRange("satisfaction", params.min_rating, 5))
     if params.since:
         queries.append(DateRange("created", datetime(params.since, 1, 1), None))
+    if params.fresh and skip != "fresh":
+        from kb.freshness import leave_out_before
+
+        queries.append(DateRange("confirmed", leave_out_before(), None))
     return queries
 
 
@@ -215,6 +223,9 @@ def _sort_facet(sort: str):
         return FieldFacet("created", reverse=True)
     if sort == "rating":
         return MultiFacet([FieldFacet("satisfaction", reverse=True),
+                           FieldFacet("created", reverse=True)])
+    if sort == "helpful":
+        return MultiFacet([FieldFacet("helpful", reverse=True),
                            FieldFacet("created", reverse=True)])
     return None
 

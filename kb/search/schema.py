@@ -1,6 +1,7 @@
 """The index's fields: what an experience looks like to the search engine."""
 
-from whoosh.fields import DATETIME, ID, NUMERIC, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, TEXT, Schema
 
 from kb.search.analysis import (
     name_analyzer,
@@ -48,4 +49,8 @@ def build_schema() -> Schema:
         author_id=ID,
         satisfaction=NUMERIC(int, sortable=True),
         created=DATETIME(sortable=True),
+        # "Mest hjälpsamma": sorted by, never searched, so a column alone.
+        helpful=COLUMN(NumericColumn("I")),
+        # Last confirmed or edited by the author: the "fresh" filter.
+        confirmed=DATETIME(sortable=True),
     )
