@@ -65,11 +65,31 @@ class LoginForm(SwedishForm):
     password = PasswordField("Lösenord", validators=[DataRequired(REQUIRED)])
 
 
-class RegisterForm(SwedishForm):
+class ProfileForm(SwedishForm):
+    """Who the member is: shown with their experiences and used to pre-fill the form."""
+
     display_name = StringField(
         "Namn som visas för andra",
         validators=[DataRequired(REQUIRED), Length(max=100, message="Högst 100 tecken.")],
     )
+    professional_role = SelectField(
+        "Yrkesroll", choices=_choices(vocab.PROFESSIONAL_ROLES, "Välj roll"),
+        validators=[DataRequired(CHOOSE)],
+    )
+    organisation_name = StringField(
+        "Organisation (valfritt)",
+        validators=[Optional(), Length(max=200, message="Högst 200 tecken.")],
+    )
+    sector = SelectField(
+        "Sektor", choices=_choices(vocab.SECTORS, "Välj sektor"), validators=[DataRequired(CHOOSE)]
+    )
+    size_band = SelectField(
+        "Organisationens storlek", choices=_choices(vocab.SIZE_BANDS, "Välj storlek"),
+        validators=[DataRequired(CHOOSE)],
+    )
+
+
+class RegisterForm(ProfileForm):
     email = EmailField(
         "E-postadress",
         validators=[
@@ -83,23 +103,6 @@ class RegisterForm(SwedishForm):
     password_again = PasswordField(
         "Lösenord igen",
         validators=[DataRequired(REQUIRED), EqualTo("password", "Lösenorden är inte likadana.")],
-    )
-    professional_role = SelectField(
-        "Yrkesroll",
-        choices=_choices(vocab.PROFESSIONAL_ROLES, "Välj roll"),
-        validators=[DataRequired(CHOOSE)],
-    )
-    organisation_name = StringField(
-        "Organisation (valfritt)",
-        validators=[Optional(), Length(max=200, message="Högst 200 tecken.")],
-    )
-    sector = SelectField(
-        "Sektor", choices=_choices(vocab.SECTORS, "Välj sektor"), validators=[DataRequired(CHOOSE)]
-    )
-    size_band = SelectField(
-        "Organisationens storlek",
-        choices=_choices(vocab.SIZE_BANDS, "Välj storlek"),
-        validators=[DataRequired(CHOOSE)],
     )
     invite_code = StringField(
         "Inbjudningskod",
@@ -334,28 +337,6 @@ class AuditFilterForm(FlaskForm):
         ("", "Alla typer"), ("experience", "Erfarenhet"), ("payroll_system", "Lönesystem"),
         ("user_account", "Användare"), ("comment", "Kommentar"), ("invite_code", "Inbjudan"),
     ])
-
-
-class ProfileForm(SwedishForm):
-    display_name = StringField(
-        "Namn som visas för andra",
-        validators=[DataRequired(REQUIRED), Length(max=100, message="Högst 100 tecken.")],
-    )
-    professional_role = SelectField(
-        "Yrkesroll", choices=_choices(vocab.PROFESSIONAL_ROLES, "Välj roll"),
-        validators=[DataRequired(CHOOSE)],
-    )
-    organisation_name = StringField(
-        "Organisation (valfritt)",
-        validators=[Optional(), Length(max=200, message="Högst 200 tecken.")],
-    )
-    sector = SelectField(
-        "Sektor", choices=_choices(vocab.SECTORS, "Välj sektor"), validators=[DataRequired(CHOOSE)]
-    )
-    size_band = SelectField(
-        "Organisationens storlek", choices=_choices(vocab.SIZE_BANDS, "Välj storlek"),
-        validators=[DataRequired(CHOOSE)],
-    )
 
 
 class EmailChangeForm(SwedishForm):
