@@ -4,6 +4,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from kb.paging import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     from kb.views import auth, experiences, main, systems
 
     app.register_blueprint(main.bp)

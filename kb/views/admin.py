@@ -12,6 +12,7 @@ from kb import audit, invites, moderation
 from kb.extensions import db
 from kb.forms import AuditFilterForm, InviteForm, MergeForm, ReasonForm, RoleForm
 from kb.models import AuditLog, Experience, Flag, InviteCode, PayrollSystem, User, utcnow
+from kb.paging import page_number
 from kb.views.auth import safe_next
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -35,7 +36,7 @@ def role_required(role: str):
 
 
 def _page(query, per_page: int = 25):
-    return db.paginate(query, page=request.args.get("page", 1, type=int), per_page=per_page,
+    return db.paginate(query, page=page_number(), per_page=per_page,
                        error_out=False)
 
 

@@ -14,6 +14,7 @@ from kb.extensions import db
 from kb.listing import systems_with_counts
 from kb.models import Experience, PayrollSystem
 from kb.openapi import openapi_document
+from kb.paging import MAX_PAGE
 from kb.views.compare import MAX_SYSTEMS, MIN_SYSTEMS, catalogue, chosen_systems
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -173,7 +174,7 @@ def openapi():
 @bp.get("/systems")
 def systems():
     """The catalogue with number of experiences and average satisfaction, paginated."""
-    page = _positive_int("page", 1)
+    page = _positive_int("page", 1, MAX_PAGE)
     per_page = _positive_int("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     rows = systems_with_counts(viewer())
     total = len(rows)
@@ -223,7 +224,7 @@ def compare():
 @bp.get("/experiences")
 def experiences():
     """Search experiences: the same search, filters and visibility as /search."""
-    _positive_int("page", 1)
+    _positive_int("page", 1, MAX_PAGE)
     result = search.search_experiences(request.args.to_dict(flat=True), viewer())
     items = [experience_json(hit.experience) for hit in result.hits]
     return jsonify(items=items, page=result.page, total=result.total, pages=result.pages,

@@ -23,6 +23,7 @@ from kb import comments, community, freshness, notifications
 from kb.access import get_experience, viewer
 from kb.extensions import db
 from kb.models import PayrollSystem, utcnow
+from kb.paging import as_id, page_number
 
 bp = Blueprint("community", __name__)
 
@@ -37,9 +38,9 @@ def add_comment(experience_id: int):
     parent = None
     parent_id = request.form.get("parent_id", "")
     if parent_id:
-        if not parent_id.isdigit():
+        if as_id(parent_id) is None:
             abort(400)
-        parent = comments.get_comment(int(parent_id))
+        parent = comments.get_comment(as_id(parent_id))
         if parent.experience_id != experience.id:
             abort(404)
     form = comments.CommentForm()
@@ -136,7 +137,7 @@ def follow(slug: str):
 @login_required
 def notification_list():
     """What is new for me: answers, questions on my experiences, followed systems."""
-    page = notifications.for_user(current_user, request.args.get("page", 1, type=int))
+    page = notifications.for_user(current_user, page_number())
     return render_template(
         "community/notifications.html", page=page,
         unread=notifications.unread_count(current_user),

@@ -8,6 +8,7 @@ from kb.access import viewer
 from kb.extensions import db
 from kb.listing import experiences_query, systems_with_counts
 from kb.models import Experience, PayrollSystem
+from kb.paging import page_number
 from kb.stats import table
 
 bp = Blueprint("systems", __name__, url_prefix="/systems")
@@ -29,7 +30,7 @@ def detail(slug: str):
     experiences = db.paginate(
         list_options.apply(experiences_query(viewer()).where(
             Experience.system_id == system.id, *filters.clauses())),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=10,
         error_out=False,
     )
