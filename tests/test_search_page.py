@@ -97,6 +97,8 @@ def test_hostile_input_gets_a_normal_page(client, factory):
         {"q": "lön* OR ?ystem"},
         {"q": 'AND OR NOT ( ) " ^ ~ :'},
         {"q": "title:lön [a TO z]"},
+        {"q": "NOT NOT lön"},
+        {"q": "NOT NOT NOT lönesystemet"},
         {"page": "-1", "min_rating": "99", "since": "abc", "sort": "drop", "system": "../x"},
         {"sector": "<script>", "size": "5000+", "role": "x" * 300},
     ):
@@ -115,6 +117,17 @@ def test_hostile_input_gets_a_normal_page(client, factory):
 def test_any_query_string_gets_a_normal_page(client, q, page, sort):
     response = client.get("/search", query_string={"q": q, "page": page, "sort": sort})
     assert response.status_code == 200
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(["NOT", "AND", "OR", "ANDNOT", "ANDMAYBE", "lön",
+                                       "system", "(", ")", '"', "*", "~2", "^3", "-", "+"]),
+                      max_size=12))
+def test_any_arrangement_of_operators_gets_a_normal_page(client, words):
+    q = " ".join(words)
+    assert client.get("/search", query_string={"q": q}).status_code == 200
+    assert client.get("/api/v1/experiences", query_string={"q": q}).status_code == 200
 
 
 def test_most_helpful_first_and_a_vote_reorders_the_list(client, auth, factory):

@@ -171,13 +171,15 @@ def parse_text_query(schema, q: str):
     if not text:
         return None
     try:
-        parsed = make_parser(schema).parse(text)
-    except Exception:  # the parser is meant to be total; be sure
-        parsed = make_parser(schema).parse(re.sub(r"[^\w\s]", " ", text))
-    if parsed is None:
-        return None
-    parsed = parsed.normalize()
-    return None if parsed is NullQuery else parsed
+        parsed = _parse(schema, text)
+    except Exception:  # e.g. "NOT NOT lön" breaks Whoosh's parser: search the plain words
+        parsed = _parse(schema, re.sub(r"[^\w\s]", " ", text).lower())
+    return None if parsed is None or parsed is NullQuery else parsed
+
+
+def _parse(schema, text: str):
+    parsed = make_parser(schema).parse(text)
+    return None if parsed is None else parsed.normalize()
 
 
 def visibility_query(viewer):
