@@ -96,6 +96,24 @@ def database_url(template_database, tmp_path):
 
 
 @pytest.fixture
+def empty_database_url(tmp_path):
+    """A database with no tables: a new SQLite file, or a new PostgreSQL schema."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    schema = f"kb_mig_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _schema_url(PG_URL, schema)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
 def app(database_url, tmp_path):
     app = make_app(database_url, tmp_path)
     yield app

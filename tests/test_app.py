@@ -1,14 +1,12 @@
 """Settings, error pages, the health check and the schema revisions."""
 
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from kb import create_app
 from kb.database import upgrade_schema
 from kb.extensions import db
-from tests.conftest import PG_URL, _schema_url, csrf_token, make_app
+from tests.conftest import csrf_token, make_app
 
 
 def test_settings_come_from_defaults_instance_file_environment_and_tests(tmp_path, monkeypatch):
@@ -84,22 +82,6 @@ def test_logout_button_carries_a_csrf_token(client, factory, auth):
     factory.user(email="lena@region.se")
     auth.login("lena@region.se")
     assert csrf_token(client.get("/"))
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    """A database with no tables: a new SQLite file, or a new PostgreSQL schema."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-        return
-    schema = f"kb_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield _schema_url(PG_URL, schema)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def test_migrations_build_the_schema_from_empty(empty_database_url, tmp_path):

@@ -1,0 +1,279 @@
+"""Real-browser fixtures: kb served on loopback, Debian's Chromium driven by Playwright.
+
+The app runs in a thread (werkzeug's server) on 127.0.0.1 and a free port, on a
+fresh SQLite database and index seeded once per session. Without Chromium the
+browser tests skip locally; with CI set they fail, so CI cannot pass without them.
+A failing test leaves a full-page screenshot in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD, make_app
+
+CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DEVICES = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+              "device_scale_factor": 2},
+}
+MEMBER = "anna@kommun.example.se"
+ADMIN = "admin@kommun.example.se"
+DEMO_EXPERIENCES = 120
+
+
+def pytest_collection_modifyitems(config, items):
+    # The served app runs on SQLite of its own, so the PostgreSQL pass has nothing to add:
+    # there the browser tests are deselected (they run, and must pass, in the SQLite pass).
+    if os.environ.get("KB_TEST_DATABASE_URL"):
+        browser = [item for item in items if item.nodeid.startswith("tests/browser/")]
+        if browser:
+            config.hook.pytest_deselected(items=browser)
+            items[:] = [item for item in items if item not in browser]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: object
+    slugs: list[str]
+    experience_ids: list[int]  # published, public demo experiences
+
+    @property
+    def experience_id(self) -> int:
+        return self.experience_ids[0]
+
+    def __call__(self, path: str) -> str:
+        return self.url + path
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """kb on 127.0.0.1:<free port>, a fresh SQLite database and index, demo data."""
+    from sqlalchemy import select
+
+    from kb import demo, search
+    from kb.database import upgrade_schema
+    from kb.extensions import db
+    from kb.models import Experience, PayrollSystem, User
+
+    base = tmp_path_factory.mktemp("live")
+    app = make_app(f"sqlite:///{base / 'kb.sqlite3'}", base)
+    with app.app_context():
+        upgrade_schema()
+        demo.seed(DEMO_EXPERIENCES, seed=7)
+        for email, name, role in ((MEMBER, "Anna Andersson", "member"),
+                                  (ADMIN, "Ada Admin", "admin")):
+            user = User(email=email, display_name=name, site_role=role,
+                        professional_role="lonechef")
+            user.set_password(PASSWORD)
+            db.session.add(user)
+        db.session.commit()
+        _add_community(db.session, MEMBER, ADMIN)
+        search.rebuild_index()
+        slugs = list(db.session.scalars(select(PayrollSystem.slug).order_by(PayrollSystem.id)))
+        experience_ids = list(db.session.scalars(
+            select(Experience.id).where(Experience.visibility == "public",
+                                        Experience.moderation_state == "published")
+            .order_by(Experience.id).limit(8)))
+        db.session.remove()
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="kb-live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, slugs, experience_ids)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _add_community(session, member_email: str, admin_email: str) -> None:
+    """A question with an answer, a report and an experience waiting for moderation,
+    so the community and moderation pages have something to show."""
+    from sqlalchemy import select
+
+    from kb.models import Comment, Experience, Flag, User
+
+    member = session.scalar(select(User).where(User.email == member_email))
+    admin = session.scalar(select(User).where(User.email == admin_email))
+    first, last = session.scalars(select(Experience).order_by(Experience.id).limit(10)).all()[::9]
+    question = Comment(experience_id=first.id, author_id=member.id,
+                       body="Hur lång tid tog semesterårsskiftet för er?")
+    session.add(question)
+    session.flush()
+    session.add(Comment(experience_id=first.id, author_id=admin.id, parent_id=question.id,
+                        body="Ungefär två dagar, med avstämningen."))
+    session.add(Flag(experience_id=last.id, reporter_id=member.id,
+                     reason="Texten nämner en kollega vid namn."))
+    session.add(Experience(
+        author_id=member.id, system_id=first.system_id, sector="kommun", size_band="250-999",
+        reviewer_role="loneadministrator", usage_status="current", satisfaction=3,
+        title="Väntar på granskning: okej lönesystem för en mellanstor kommun",
+        pros="Lönekörningen fungerar.", moderation_state="pending"))
+    session.commit()
+
+
+def _require_chromium() -> None:
+    if os.path.exists(CHROMIUM):
+        return
+    reason = f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set KB_CHROMIUM)"
+    if os.environ.get("CI"):
+        pytest.fail(reason + " – CI must run the browser tests", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    manager = sync_playwright().start()
+    try:
+        chromium = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                           headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        manager.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+class ConsoleWatch:
+    """Console errors and uncaught page errors seen by a page."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        # A page answered 404 or 422 on purpose is logged as "Failed to load resource";
+        # failed stylesheets, images and scripts are caught by _response instead.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(f"console: {message.text}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.errors.append(f"{response.status} for {response.url}")
+
+
+def _artifact_name(nodeid: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", nodeid)[-180:]
+
+
+def _open_page(request, browser, device: str, **context_options):
+    context = browser.new_context(locale="sv-SE", **DEVICES[device], **context_options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    watch = ConsoleWatch(page)
+    return context, page, watch
+
+
+def _close_page(request, context, page, watch, check_console: bool = True) -> None:
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    try:
+        if failed or (check_console and watch.errors):
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{_artifact_name(request.node.nodeid)}.png"),
+                            full_page=True)
+    finally:
+        context.close()
+    if check_console and not failed:
+        assert watch.errors == [], "the browser reported errors:\n" + "\n".join(watch.errors)
+
+
+@pytest.fixture(params=list(DEVICES))
+def device(request):
+    return request.param
+
+
+@pytest.fixture
+def page(request, browser, live_server, device):
+    """A fresh browser context (no cookies) on a desktop or a phone viewport."""
+    context, page, watch = _open_page(request, browser, device)
+    page.watch = watch
+    yield page
+    _close_page(request, context, page, watch)
+
+
+@pytest.fixture
+def axe_page(request, browser, live_server):
+    """A desktop page whose context ignores the CSP, so axe-core can be injected."""
+    context, page, watch = _open_page(request, browser, "desktop", bypass_csp=True)
+    yield page
+    _close_page(request, context, page, watch, check_console=False)
+
+
+def login(page, live_server, email: str, password: str = PASSWORD) -> None:
+    page.goto(live_server("/auth/login"))
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.locator("main form").get_by_role("button", name="Logga in").click()
+    assert "/auth/login" not in page.url, page.locator("main").inner_text()
+
+
+# Every page type, as (name, who, path); the paths are filled in by `page_url`.
+PAGE_TYPES = [
+    ("home", None, "/"),
+    ("systems", None, "/systems"),
+    ("system", None, "/systems/{slug}"),
+    ("system-filtered", None, "/systems/{slug}?sector=kommun"),
+    ("experience", MEMBER, "/experiences/{experience}"),
+    ("experience-visitor", None, "/experiences/{experience}"),
+    ("experience-form", MEMBER, "/experiences/new"),
+    ("experience-form-errors", MEMBER, "POST /experiences/new"),
+    ("propose-system", MEMBER, "/experiences/propose-system"),
+    ("search", None, "/search?q=lönekörningen"),
+    ("search-filtered", MEMBER, "/search?q=semester&sector=kommun&sort=newest"),
+    ("search-empty", None, "/search?q=qwzxyv"),
+    ("compare", None, "/compare?s={slug}&s={slug2}&s={slug3}"),
+    ("compare-choose", None, "/compare"),
+    ("login", None, "/auth/login"),
+    ("register", None, "/auth/register"),
+    ("account", MEMBER, "/account"),
+    ("notifications", MEMBER, "/notifications"),
+    ("admin", ADMIN, "/admin/"),
+    ("admin-queue", ADMIN, "/admin/queue"),
+    ("admin-flags", ADMIN, "/admin/flags"),
+    ("admin-systems", ADMIN, "/admin/systems"),
+    ("admin-users", ADMIN, "/admin/users"),
+    ("admin-audit", ADMIN, "/admin/audit"),
+    ("admin-invites", ADMIN, "/admin/invites"),
+    ("not-found", None, "/finns-inte"),
+]
+PAGE_NAMES = [name for name, _who, _path in PAGE_TYPES]
+
+
+def page_url(live_server: LiveServer, path: str) -> str:
+    slugs = live_server.slugs
+    return path.format(slug=slugs[0], slug2=slugs[1], slug3=slugs[2],
+                       experience=live_server.experience_id)

@@ -1,0 +1,110 @@
+"""A payroll manager's stories in a real browser, on a desktop and on a phone."""
+
+import re
+import uuid
+
+from tests.browser.conftest import DEVICES, MEMBER, login
+from tests.conftest import PASSWORD
+
+
+def test_register_and_see_yourself_logged_in(page, live_server):
+    email = f"karin.{uuid.uuid4().hex[:8]}@region.example.se"
+    page.goto(live_server("/"))
+    page.get_by_role("link", name="Bli medlem").first.click()
+    page.fill("#display_name", "Karin Karlsson")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.fill("#password_again", PASSWORD)
+    page.select_option("#professional_role", index=1)
+    page.fill("#organisation_name", "Region Exempel")
+    page.select_option("#sector", "region")
+    page.select_option("#size_band", "5000+")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Skapa konto").click()
+    assert "/auth/register" not in page.url, page.locator("main").inner_text()
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    assert nav.get_by_role("link", name="Karin Karlsson").is_visible()
+    assert nav.get_by_role("button", name="Logga ut").is_visible()
+
+
+def test_record_an_experience_and_find_it(page, live_server):
+    digits_as_letters = str.maketrans("0123456789", "ghijklmnop")
+    word = "kvartsbokslut" + uuid.uuid4().hex[:6].translate(digits_as_letters)
+    login(page, live_server, MEMBER)
+    page.goto(live_server("/experiences/new"))
+    page.select_option("#system_id", label="Heroma")
+    page.select_option("#sector", "kommun")
+    page.select_option("#size_band", "1000-4999")
+    page.fill("#employees_paid", "3200")
+    page.select_option("#reviewer_role", "lonechef")
+    page.check("#usage_status-0")
+    page.check("#satisfaction-3")
+    page.fill("#title", f"Pålitlig lönekörning och smidigt {word}")
+    page.fill("#pros", f"AGI-filen går alltid igenom. {word.capitalize()} går snabbt.")
+    page.fill("#cons", "Semesterberäkningen kräver handpåläggning.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara erfarenheten").click()
+    assert re.search(r"/experiences/\d+([?#].*)?$", page.url), page.locator("main").inner_text()
+    assert page.get_by_text("Tack! Din erfarenhet är sparad").is_visible()
+    assert page.get_by_role("heading", name=re.compile(word)).is_visible()
+
+    page.fill("#header-q", word)
+    with page.expect_navigation():
+        page.locator("#header-q").press("Enter")
+    assert page.get_by_role("heading", name="1 erfarenhet").is_visible()
+    assert page.locator(".search-hit").get_by_role("link", name=re.compile(word)).is_visible()
+
+
+def test_search_and_filter(page, live_server):
+    page.goto(live_server("/"))
+    page.fill("#header-q", "lönekörningen")
+    with page.expect_navigation():
+        page.locator("#header-q").press("Enter")
+    assert "/search?q=" in page.url
+    heading = page.locator("#results-heading")
+    total = int(re.search(r"(\d+) erfarenhet", heading.inner_text()).group(1))
+    assert total > 1
+    assert page.locator(".search-hit mark").count() > 0  # highlighted words
+
+    page.select_option("#search-sector", "kommun")
+    with page.expect_navigation():
+        page.locator("main form.search-form").get_by_role("button", name="Sök").click()
+    assert "sector=kommun" in page.url
+    filtered = re.search(r"(\d+) erfarenhet|Inga", page.locator("#results-heading").inner_text())
+    assert filtered
+    if filtered.group(1):
+        assert int(filtered.group(1)) < total
+        first = page.locator(".search-hit").first
+        assert "kommun" in first.locator(".meta").inner_text().lower()
+
+    # A facet link narrows the result too, without any script.
+    facet = page.get_by_role("navigation", name="Lönesystem").get_by_role("link").first
+    with page.expect_navigation():
+        facet.click()
+    assert "system=" in page.url
+
+
+def test_compare_two_systems(page, live_server):
+    first, second = live_server.slugs[0], live_server.slugs[1]
+    page.goto(live_server("/compare"))
+    page.select_option("#compare-s1", first)
+    page.select_option("#compare-s2", second)
+    with page.expect_navigation():
+        page.locator("main form.compare-form").get_by_role("button", name="Jämför").click()
+    assert f"s={first}" in page.url and f"s={second}" in page.url
+    table = page.locator("table.compare-table")
+    assert table.is_visible() or table.count() == 1
+    headers = table.locator("thead th").all_inner_texts()
+    assert len([h for h in headers if h.strip()]) >= 2
+
+
+def test_flag_an_experience(page, live_server, device):
+    login(page, live_server, MEMBER)
+    # One experience per device: a member reports an experience only once.
+    experience_id = live_server.experience_ids[1 + list(DEVICES).index(device)]
+    page.goto(live_server(f"/experiences/{experience_id}"))
+    page.get_by_text("Anmäl erfarenheten").click()
+    page.fill("#reason", "Texten innehåller personuppgifter om en namngiven kollega.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Skicka anmälan").click()
+    assert page.get_by_text("Tack! En moderator tittar på anmälan.").is_visible()

@@ -1,0 +1,299 @@
+"""Several gunicorn workers under a fault: members submit and search at the same
+time, one worker is killed with SIGKILL mid-way, and afterwards every experience
+whose submission was acknowledged is stored and findable, and `kb index-status`
+agrees. Runs on SQLite, or on PostgreSQL when KB_TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from kb import vocab
+from tests.conftest import PASSWORD, make_app
+
+WORKERS = 2
+MEMBERS = 4
+SEARCHERS = 2
+# The kill comes after this many acknowledged submissions, and the load goes on for as
+# many again; each phase is bounded in time, too.
+SUBMISSIONS_PER_PHASE = 12
+PHASE_SECONDS = 25
+REQUEST_TIMEOUT = 15
+BIN = Path(sys.executable).parent
+
+
+def _prepare(database_url: str, instance) -> list[str]:
+    """Schema, a small demo catalogue, members; the index built. Returns member e-mails."""
+    from kb import demo, search
+    from kb.database import upgrade_schema
+    from kb.extensions import db
+    from kb.models import User
+
+    app = make_app(database_url, instance)
+    emails = [f"lon{n}@kommun{n}.example.se" for n in range(MEMBERS)]
+    with app.app_context():
+        upgrade_schema()
+        demo.seed(200, seed=3)
+        for n, email in enumerate(emails):
+            user = User(email=email, display_name=f"Medlem {n}", professional_role="lonechef")
+            user.set_password(PASSWORD)
+            db.session.add(user)
+        db.session.commit()
+        search.rebuild_index()
+        db.session.remove()
+        db.engine.dispose()
+    return emails
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _environment(database_url: str, instance) -> dict:
+    env = dict(os.environ)
+    env.update({
+        "KB_DATABASE_URL": database_url,
+        "KB_INDEX_DIR": str(instance / "index"),
+        "KB_SECRET_KEY": "workers-test-secret",
+        "KB_SESSION_COOKIE_SECURE": "false",
+        "KB_REMEMBER_COOKIE_SECURE": "false",
+        "KB_RATELIMIT_ENABLED": "false",
+        "KB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    })
+    return env
+
+
+class RefusedError(Exception):
+    pass
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Member:
+    """One browser-like client: cookies, CSRF tokens, no automatic redirects."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str, dict]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, body, timeout=REQUEST_TIMEOUT) as response:
+                return response.status, response.read().decode(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace"), dict(error.headers)
+
+    def csrf(self, path: str) -> str:
+        status, page, _headers = self.request(path)
+        assert status == 200, f"GET {path}: {status}"
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+    def login(self, email: str) -> None:
+        token = self.csrf("/auth/login")
+        status, _page, _headers = self.request(
+            "/auth/login", {"email": email, "password": PASSWORD, "csrf_token": token})
+        assert status == 302, f"login as {email}: {status}"
+
+    def submit(self, system_id: int, word: str) -> int:
+        """The experience id of an acknowledged submission (a redirect to it)."""
+        token = self.csrf("/experiences/new")
+        status, page, headers = self.request("/experiences/new", {
+            "csrf_token": token, "system_id": str(system_id), "sector": "kommun",
+            "size_band": "1000-4999", "reviewer_role": "lonechef", "usage_status": "current",
+            "satisfaction": "4", "visibility": "public",
+            "title": f"Stabil lönekörning med {word}",
+            "pros": f"Semesterberäkningen och {word} fungerar.",
+            # The checklist's "don't know", checked by default in a browser.
+            **{f"cap_{key}": "unknown" for key in vocab.CAPABILITIES},
+        })
+        match = re.search(r"/experiences/(\d+)", headers.get("Location", ""))
+        if status == 302 and match:
+            return int(match.group(1))
+        errors = re.findall(r'class="field-error"[^>]*>([^<]+)', page)
+        raise RefusedError(f"submission answered {status}: {errors[:3]}")
+
+    def finds(self, word: str, experience_id: int) -> bool:
+        status, page, _headers = self.request("/search?" + urllib.parse.urlencode({"q": word}))
+        return status == 200 and f'href="/experiences/{experience_id}"' in page
+
+
+def _word(n: int, member: int) -> str:
+    letters = "".join(chr(ord("a") + int(d)) for d in f"{member}{n:04d}")
+    return f"arbetsprov{letters}"
+
+
+def _workers(master: int) -> list[int]:
+    try:
+        with open(f"/proc/{master}/task/{master}/children", encoding="ascii") as f:
+            return [int(pid) for pid in f.read().split()]
+    except OSError:
+        return []
+
+
+def _wait_until_serving(base: str, process, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    pytest.fail("gunicorn did not answer /healthz in time")
+
+
+def _wait_for(condition, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def _stop(process) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            for pid in _workers(process.pid):
+                os.kill(pid, signal.SIGKILL)
+            process.kill()
+            process.wait(timeout=10)
+
+
+def test_acknowledged_submissions_survive_a_killed_worker(empty_database_url, tmp_path):
+    database_url = empty_database_url
+    emails = _prepare(database_url, tmp_path)
+    env = _environment(database_url, tmp_path)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115  (closed below)
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+         "--timeout", "30", "--graceful-timeout", "5", "--no-control-socket",
+         "kb:create_app()"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    acknowledged: list[tuple[int, str, int]] = []  # (experience id, word, member)
+    problems: list[str] = []
+    stop = threading.Event()
+    lock = threading.Lock()
+    try:
+        _wait_until_serving(base, process, time.monotonic() + 30)
+        members = []
+        for email in emails:
+            member = Member(base)
+            member.login(email)
+            members.append(member)
+        from kb.demo import CATALOGUE
+
+        def submit_loop(index: int, member: Member) -> None:
+            n = 0
+            while not stop.is_set():
+                word = _word(n, index)
+                n += 1
+                try:
+                    experience_id = member.submit(1 + n % len(CATALOGUE), word)
+                    with lock:
+                        acknowledged.append((experience_id, word, index))
+                    member.request("/search?q=semesterber%C3%A4kning")
+                except (OSError, AttributeError) as error:
+                    # A request the killed worker was serving fails: not acknowledged.
+                    with lock:
+                        problems.append(f"member {index}: {type(error).__name__}")
+                except RefusedError as error:
+                    with lock:
+                        problems.append(f"member {index}: {error}")
+
+        def search_loop() -> None:
+            visitor = Member(base)
+            queries = ["lönekörning", "semesterberäkning kommun", '"stabil lönekörning"', "AGI"]
+            n = 0
+            while not stop.is_set():
+                try:
+                    status, _page, _headers = visitor.request(
+                        "/search?" + urllib.parse.urlencode({"q": queries[n % len(queries)]}))
+                    if status != 200:
+                        with lock:
+                            problems.append(f"search answered {status}")
+                except OSError as error:
+                    with lock:
+                        problems.append(f"search: {type(error).__name__}")
+                n += 1
+
+        threads = [threading.Thread(target=submit_loop, args=(i, m), daemon=True)
+                   for i, m in enumerate(members)]
+        threads += [threading.Thread(target=search_loop, daemon=True) for _ in range(SEARCHERS)]
+        for thread in threads:
+            thread.start()
+
+        _wait_for(lambda: len(acknowledged) >= SUBMISSIONS_PER_PHASE, PHASE_SECONDS)
+        before = _workers(process.pid)
+        assert len(before) == WORKERS, f"workers: {before}"
+        os.kill(before[0], signal.SIGKILL)
+        killed_at = len(acknowledged)
+        _wait_for(lambda: len(acknowledged) >= killed_at + SUBMISSIONS_PER_PHASE, PHASE_SECONDS)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=REQUEST_TIMEOUT + 5)
+        assert not any(thread.is_alive() for thread in threads)
+
+        after = _workers(process.pid)
+        assert before[0] not in after and len(after) == WORKERS, "the master replaced the worker"
+        assert killed_at > 0 and len(acknowledged) > killed_at, (
+            f"submissions acknowledged before and after the kill; problems: {problems[:10]}")
+        assert not [p for p in problems if "answered" in p], problems
+
+        # Every acknowledged experience is stored ...
+        engine = create_engine(database_url)
+        with engine.connect() as conn:
+            ids = ",".join(str(experience_id) for experience_id, _w, _m in acknowledged)
+            stored = {row.id: row.title for row in conn.execute(
+                text(f"SELECT id, title FROM experience WHERE id IN ({ids})"))}
+        engine.dispose()
+        missing = [(i, w) for i, w, _m in acknowledged if w not in stored.get(i, "")]
+        assert missing == []
+
+        # ... and findable through either worker (the author sees it even if held back).
+        deadline = time.monotonic() + 20
+        unfound = list(acknowledged)
+        while unfound and time.monotonic() < deadline:
+            unfound = [(i, w, m) for i, w, m in unfound if not members[m].finds(w, i)]
+            if unfound:
+                time.sleep(1.1)
+        assert unfound == [], f"{len(unfound)} of {len(acknowledged)} not found"
+        # Give both workers a search after their catch-up interval, so each drains.
+        time.sleep(1.1)
+        for member in members:
+            member.request("/search?q=l%C3%B6nek%C3%B6rning")
+    finally:
+        stop.set()
+        _stop(process)
+        log.close()
+
+    status = subprocess.run([str(BIN / "kb"), "index-status"], env=env, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert f"Experiences in the database: {200 + len(acknowledged)}" in status.stdout
