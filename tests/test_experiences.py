@@ -172,8 +172,11 @@ def test_members_only_experiences_are_hidden_from_visitors(client, factory, auth
                                    title="Bara för medlemmar att läsa")
     assert client.get(f"/experiences/{hidden_id}").status_code == 404
     assert "Bara för medlemmar att läsa" not in client.get("/systems/heroma").text
-    assert "Bara för medlemmar att läsa" not in client.get("/").text
+    home = client.get("/")
+    assert "Bara för medlemmar att läsa" not in home.text
+    assert "0 erfarenheter av 1 lönesystem" in home.text  # not even counted for a visitor
     auth.login("author@kb.se")
+    assert "1 erfarenhet av 1 lönesystem" in client.get("/").text
     assert client.get(f"/experiences/{hidden_id}").status_code == 200
     assert "Bara för medlemmar att läsa" in client.get("/systems/heroma").text
 

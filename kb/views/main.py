@@ -3,10 +3,12 @@
 import os
 
 from flask import Blueprint, current_app, render_template
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
+from kb.access import viewer
 from kb.extensions import db
-from kb.models import Experience, PayrollSystem
+from kb.listing import newest_experiences, systems_with_counts
+from kb.stats import common_switches
 
 bp = Blueprint("main", __name__)
 
@@ -15,21 +17,15 @@ bp = Blueprint("main", __name__)
 def index():
     """The home page: search, the most reviewed systems, the newest experiences and the
     most common switches."""
-    from kb.access import viewer
-    from kb.listing import newest_experiences, systems_with_counts
-    from kb.stats import common_switches
-
+    user = viewer()
+    systems = systems_with_counts(user)  # counts follow the viewer's visibility
     return render_template(
         "main/index.html",
-        systems=systems_with_counts(viewer(), limit=8),
-        newest=newest_experiences(viewer(), limit=6),
-        switches=common_switches(viewer(), limit=6),
-        total_experiences=db.session.scalar(
-            select(func.count()).select_from(Experience).where(
-                Experience.moderation_state == "published"
-            )
-        ),
-        total_systems=db.session.scalar(select(func.count()).select_from(PayrollSystem)),
+        systems=systems[:8],
+        newest=newest_experiences(user, limit=6),
+        switches=common_switches(user, limit=6),
+        total_experiences=sum(n for _system, n, _average in systems),
+        total_systems=len(systems),
     )
 
 
