@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from kb import audit
 from kb.extensions import db
 from kb.models import Experience, Flag, PayrollSystem, User, utcnow
+from kb.notifications import notify_followers
 
 FLAGS_THAT_HIDE = 3
 AUTO_HIDDEN_NOTE = "Dold i väntan på granskning efter anmälningar från medlemmar."
@@ -81,16 +82,7 @@ def decide(experience: Experience, moderator: User, action: str, reason: str) ->
     audit.record(moderator, f"experience.{action}", experience, reason)
     db.session.commit()
     if states[action] == "published" and not was_published:
-        _announce(experience)
-
-
-def _announce(experience: Experience) -> None:
-    """Followers of the system hear of an experience once it is published."""
-    try:
-        from kb.community import notify_followers
-    except ImportError:  # notifications are optional for moderation
-        return
-    notify_followers(experience)
+        notify_followers(experience)  # followers hear of it once it is published
 
 
 def approve_system(system: PayrollSystem, moderator: User, reason: str = "") -> None:
