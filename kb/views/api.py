@@ -23,23 +23,7 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 
 
-def _error(status: int, message: str):
-    response = jsonify({"error": {"status": status, "message": message}})
-    response.status_code = status
-    return response
-
-
-@bp.errorhandler(400)
-@bp.errorhandler(404)
-def _http_error(error):
-    return _error(error.code, error.description if _own(error) else _DEFAULTS[error.code])
-
-
-_DEFAULTS = {400: "Felaktig begäran.", 404: "Finns inte."}
-
-
-def _own(error) -> bool:
-    return type(error).description != error.description
+# Errors answer as JSON through kb.views.errors (every path under /api/).
 
 
 def _positive_int(name: str, default: int, maximum: int | None = None) -> int:

@@ -27,7 +27,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        detail = error.description if code in (400, 403) and _is_own_message(error) else None
+        detail = error.description if code in (400, 403, 404) and _is_own_message(error) else None
         return render_error(code if code in MESSAGES else 400, detail)
 
     @app.errorhandler(Exception)
