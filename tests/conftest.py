@@ -124,6 +124,22 @@ def app(database_url, tmp_path):
 
 
 @pytest.fixture
+def app_with(database_url, tmp_path):
+    """Another app on this test's database, with settings of its own; closed afterwards."""
+    made = []
+
+    def build(**overrides):
+        made.append(make_app(database_url, tmp_path, **overrides))
+        return made[-1]
+
+    yield build
+    for other in made:
+        search.close(other)
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -1,6 +1,6 @@
 """Headers, cookies, throttling and the session at login."""
 
-from tests.conftest import PASSWORD, csrf_token, make_app
+from tests.conftest import PASSWORD, csrf_token
 
 
 def test_every_page_sends_the_security_headers(client):
@@ -32,8 +32,8 @@ def test_no_inline_script_or_style_on_pages(client, factory, auth):
         assert "<style" not in text, url
 
 
-def test_session_cookie_is_httponly_lax_and_secure_by_default(tmp_path, database_url):
-    app = make_app(database_url, tmp_path, SESSION_COOKIE_SECURE=True)
+def test_session_cookie_is_httponly_lax_and_secure_by_default(app_with):
+    app = app_with(SESSION_COOKIE_SECURE=True)
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     client = app.test_client()
@@ -53,9 +53,9 @@ def test_session_is_renewed_at_login(client, factory, auth):
         assert session.get("_user_id")
 
 
-def test_login_is_throttled_per_account_with_a_swedish_page(tmp_path, database_url, factory):
-    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True,
-                   LOGIN_LIMIT_PER_ACCOUNT="3 per minute", LOGIN_LIMIT_PER_ADDRESS="100 per minute")
+def test_login_is_throttled_per_account_with_a_swedish_page(app_with, factory):
+    app = app_with(RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ACCOUNT="3 per minute",
+                   LOGIN_LIMIT_PER_ADDRESS="100 per minute")
     client = app.test_client()
     factory.user(email="lena@region.se")
     token = csrf_token(client.get("/auth/login"))
@@ -75,9 +75,9 @@ def test_login_is_throttled_per_account_with_a_swedish_page(tmp_path, database_u
     assert other.status_code == 422
 
 
-def test_login_is_throttled_per_address(tmp_path, database_url):
-    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True,
-                   LOGIN_LIMIT_PER_ACCOUNT="100 per minute", LOGIN_LIMIT_PER_ADDRESS="3 per minute")
+def test_login_is_throttled_per_address(app_with):
+    app = app_with(RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ACCOUNT="100 per minute",
+                   LOGIN_LIMIT_PER_ADDRESS="3 per minute")
     client = app.test_client()
     token = csrf_token(client.get("/auth/login"))
     statuses = [
@@ -88,11 +88,11 @@ def test_login_is_throttled_per_address(tmp_path, database_url):
     assert statuses == [422, 422, 422, 429]
 
 
-def test_behind_a_trusted_proxy_the_forwarded_scheme_counts(tmp_path, database_url):
-    app = make_app(database_url, tmp_path, TRUSTED_PROXIES=1)
+def test_behind_a_trusted_proxy_the_forwarded_scheme_counts(app_with):
+    app = app_with(TRUSTED_PROXIES=1)
     response = app.test_client().get("/", headers={"X-Forwarded-Proto": "https",
                                                    "X-Forwarded-For": "203.0.113.9"})
     assert "Strict-Transport-Security" in response.headers
-    untrusted = make_app(database_url, tmp_path).test_client().get(
+    untrusted = app_with().test_client().get(
         "/", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in untrusted.headers
