@@ -92,6 +92,20 @@ def compound_parts(stemmed: str) -> tuple[str, ...]:
     return parts
 
 
+JOIN = "+"
+
+
+def joined_parts(parts: tuple[str, ...]) -> list[str]:
+    """Every run of two or more consecutive parts of one compound, joined with
+    `+` (`lön+system`; `tjänst+pension`, `pension+rapportering` and
+    `tjänst+pension+rapportering`). Indexed beside the parts, a phrase of
+    parts within one compound is a single term: see kb.search.docsets."""
+    n = len(parts)
+    if n < 2:
+        return []
+    return [JOIN.join(parts[i:j]) for i in range(n - 1) for j in range(i + 2, n + 1)]
+
+
 def _split(word: str, start: int) -> list[str] | None:
     """Fewest parts covering word[start:], trying the longest first part first."""
     if start > 0:
@@ -137,7 +151,8 @@ class SwedishAnalyzer(Tokenizer):
     - "spelling": whole words without stop words, for "Menade du …?".
 
     Parts: indexing emits only the parts of compounds, each compound's parts
-    at consecutive positions with a gap after it, so the phrase `pension
+    at consecutive positions with a gap after it (plus each run of two or
+    more of its parts joined with `+`, at the compound's first position), so the phrase `pension
     rapportering` matches inside `tjänstepensionsrapporteringen` but not
     across two words. A query emits a compound's parts (the field's
     multitoken_query turns them into that phrase) or a plain word's stem
@@ -197,10 +212,15 @@ class SwedishAnalyzer(Tokenizer):
                     t.pos = position
                     yield t
                 continue
+            first = position
             for part in parts:
                 t.text = part
                 t.pos = position
                 position += 1
+                yield t
+            for joined in joined_parts(parts):
+                t.text = joined
+                t.pos = first
                 yield t
             if parts:
                 position += 1
@@ -232,6 +252,7 @@ class SwedishAnalyzer(Tokenizer):
                 continue
             parts = compound_parts(key)
             if parts:
+                first = position
                 for part in parts:
                     poses = found.get(part)
                     if poses is None:
@@ -239,6 +260,12 @@ class SwedishAnalyzer(Tokenizer):
                     else:
                         poses.append(position)
                     position += 1
+                for joined in joined_parts(parts):
+                    poses = found.get(joined)
+                    if poses is None:
+                        found[joined] = [first]
+                    elif poses[-1] != first:
+                        poses.append(first)
                 position += 1
         return found
 

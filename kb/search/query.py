@@ -15,11 +15,11 @@ from datetime import datetime
 
 from whoosh import qparser
 from whoosh.collectors import TimeLimit, TimeLimitCollector
-from whoosh.query import And, DateRange, Every, NullQuery, NumericRange, Or, Term
-from whoosh.sorting import FieldFacet, MultiFacet
+from whoosh.query import And, NullQuery, Or
 
 from kb import vocab
 from kb.search.analysis import highlight_keys, nfc
+from kb.search.docsets import DocSets, MaskSet, docsets
 from kb.search.schema import FACET_FIELDS, TEXT_FIELDS
 
 PER_PAGE = 20
@@ -179,79 +179,109 @@ def parse_text_query(schema, q: str):
 
 def _parse(schema, text: str):
     parsed = make_parser(schema).parse(text)
-    return None if parsed is None else parsed.normalize()
+    return None if parsed is None else _dedupe(parsed.normalize())
 
 
-def visibility_query(viewer):
-    """Who may see what, as a query (never `filter=`: see docs/search.md)."""
+def _dedupe(q):
+    """Repeated words of one AND or OR group count once (`lön lön lön …` is
+    `lön`): each copy would be matched and scored again."""
+    if isinstance(q, (And, Or)):
+        unique = list(dict.fromkeys(_dedupe(sub) for sub in q.subqueries))
+        if len(unique) == 1:
+            return unique[0]
+        if len(unique) < len(q.subqueries) or any(
+                a is not b for a, b in zip(unique, q.subqueries, strict=True)):
+            copy = q.copy()
+            copy.subqueries = unique
+            return copy
+    return q
+
+
+def allowed_documents(sets: DocSets, params: SearchParams, viewer,
+                      system_id: int | None) -> int:
+    """The documents this viewer may see under the active filters, as a mask.
+
+    Visitor: published and public. Member: published, or written by them.
+    Moderator/admin: everything. Then the system, code, rating, year and
+    freshness filters. The same mask restricts results, totals, facet counts
+    and suggestion checks.
+    """
     if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return And([Term("state", "published"), Term("visibility", "public")])
-    if viewer.is_moderator:
-        return None
-    return Or([Term("state", "published"), Term("author_id", str(viewer.id))])
-
-
-def filter_queries(params: SearchParams, system_id: int | None, skip: str | None = None):
-    queries = []
-    if params.system and skip != "system":
-        queries.append(Term("system_id", str(system_id or 0)))
+        mask = sets.term("state", "published") & sets.term("visibility", "public")
+    elif viewer.is_moderator:
+        mask = sets.live
+    else:
+        mask = sets.term("state", "published") | sets.term("author_id", str(viewer.id))
+    if params.system:
+        mask &= sets.term("system_id", str(system_id or 0))
     for name, (fieldname, _vocabulary) in CODE_FILTERS.items():
         value = getattr(params, name)
-        if value and skip != name:
-            queries.append(Term(fieldname, value))
+        if value:
+            mask &= sets.term(fieldname, value)
+    schema = sets.searcher.schema
     if params.min_rating:
-        queries.append(NumericRange("satisfaction", params.min_rating, 5))
+        mask &= sets.at_least("satisfaction",
+                              schema["satisfaction"].to_column_value(params.min_rating))
     if params.since:
-        queries.append(DateRange("created", datetime(params.since, 1, 1), None))
-    if params.fresh and skip != "fresh":
+        mask &= sets.at_least("created",
+                              schema["created"].to_column_value(datetime(params.since, 1, 1)))
+    if params.fresh:
         from kb.freshness import leave_out_before
 
-        queries.append(DateRange("confirmed", leave_out_before(), None))
-    return queries
-
-
-def combine(parts: list):
-    parts = [p for p in parts if p is not None]
-    if not parts:
-        return Every()
-    return parts[0] if len(parts) == 1 else And(parts)
+        mask &= sets.at_least("confirmed", schema["confirmed"].to_column_value(
+            leave_out_before()))
+    return mask
 
 
 # Running -------------------------------------------------------------------------
 
-
-def _sort_facet(sort: str):
-    if sort == "newest":
-        return FieldFacet("created", reverse=True)
-    if sort == "rating":
-        return MultiFacet([FieldFacet("satisfaction", reverse=True),
-                           FieldFacet("created", reverse=True)])
-    if sort == "helpful":
-        return MultiFacet([FieldFacet("helpful", reverse=True),
-                           FieldFacet("created", reverse=True)])
-    return None
+# Sort orders other than relevance: column fields, each descending.
+SORT_FIELDS = {
+    "newest": ("created",),
+    "rating": ("satisfaction", "created"),
+    "helpful": ("helpful", "created"),
+}
 
 
-def collect(searcher, query, *, limit: int | None, sort: str = "relevance",
-            scored: bool = True):
-    """Run a query under the time limit: (results, timed_out)."""
-    sortedby = _sort_facet(sort)
-    if sortedby is not None:
-        collector = searcher.collector(limit=limit, sortedby=sortedby)
-    else:
-        collector = searcher.collector(limit=limit, scored=scored)
-    timed = TimeLimitCollector(collector, timelimit=TIME_LIMIT, use_alarm=False)
+class _AllowedWithinTime(TimeLimitCollector):
+    """Whoosh's time limit, and only documents in `allow` (a stacked
+    FilterCollector would be bypassed: TimeLimitCollector collects through
+    its child's `matches()`, not its `collect_matches()`)."""
+
+    def __init__(self, child, allow):
+        super().__init__(child, timelimit=TIME_LIMIT, use_alarm=False)
+        self.allow = allow
+
+    def collect_matches(self):
+        child = self.child
+        allow = self.allow
+        offset = child.offset
+        for sub_docnum in child.matches():
+            if self.timedout:
+                raise TimeLimit
+            if allow is None or offset + sub_docnum in allow:
+                child.collect(sub_docnum)
+
+
+def scored_page(searcher, text_query, allowed: int, limit: int, sets: DocSets):
+    """The best `limit` documents by relevance: (docnums, timed_out).
+
+    Whoosh's top-N collector with its block-quality skipping; who may see what
+    is a `filter=` over the precomputed mask (the total never comes from here:
+    see the `filter=` trap in docs/search.md)."""
+    allow = None if allowed == sets.live else MaskSet(allowed, sets.n)
+    timed = _AllowedWithinTime(searcher.collector(limit=limit), allow)
     try:
-        searcher.search_with_collector(query, timed)
+        searcher.search_with_collector(sets.fast_query(text_query), timed)
         timed_out = False
     except TimeLimit:
         timed_out = True
-    return timed.results(), timed_out
+    results = timed.results()
+    return [results.docnum(n) for n in range(results.scored_length())], timed_out
 
 
-def count(searcher, query) -> int:
-    results, _timed_out = collect(searcher, query, limit=1, scored=False)
-    return len(results)
+def count(sets: DocSets, query, allowed: int) -> int:
+    return (sets.evaluate(query) & allowed).bit_count()
 
 
 _FACET_LABELS = {
@@ -262,16 +292,11 @@ _FACET_LABELS = {
 }
 
 
-def facet_counts(searcher, docnums, params: SearchParams,
+def facet_counts(sets: DocSets, matched: int, params: SearchParams,
                  systems: Mapping[int, tuple[str, str]]) -> dict[str, list[FacetValue]]:
-    """Counts per value among the matching documents, read from the column stores."""
-    counts = {name: Counter() for name in FACET_FIELDS}
-    reader = searcher.reader()
-    columns = [(counts[name], reader.column_reader(name)) for name in FACET_FIELDS
-               if docnums and reader.has_column(name)]
-    for docnum in docnums:
-        for counter, column in columns:
-            counter[column[docnum]] += 1
+    """Counts per value among the matching documents: one `&` per value."""
+    counts = {name: Counter(sets.facet_counts(name, matched) if matched else {})
+              for name in FACET_FIELDS}
     selected = {"sector": params.sector, "size_band": params.size, "role": params.role,
                 "status": params.status}
     facets: dict[str, list[FacetValue]] = {}
@@ -316,25 +341,28 @@ def run(searcher, params: SearchParams, viewer, system_id: int | None,
     sort = params.sort
     if text_query is None and sort == "relevance":
         sort = "newest"
-    filters = [visibility_query(viewer), *filter_queries(params, system_id)]
-    query = combine([text_query, *filters])
+    sets = docsets(searcher)
+    allowed = allowed_documents(sets, params, viewer, system_id)
 
-    # Every match once, unscored: the total and the facet counts.
-    everything, timed_out = collect(searcher, query, limit=None, scored=False)
-    docnums = list(everything.docs())
-    total = len(docnums)
+    # Every match once, as a mask: the total and the facet counts.
+    matched = allowed if text_query is None else sets.evaluate(text_query) & allowed
+    total = matched.bit_count()
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(params.page, pages)
-    facets = facet_counts(searcher, docnums, params, systems)
+    facets = facet_counts(sets, matched, params, systems)
 
     # The page itself, scored or sorted; `limit` bounds the work.
-    results, page_timed_out = collect(searcher, query, limit=page * PER_PAGE, sort=sort)
+    timed_out = False
+    limit = page * PER_PAGE
+    if sort == "relevance":
+        docnums, timed_out = scored_page(searcher, text_query, allowed, limit, sets)
+    else:
+        docnums = sets.top_sorted(matched, limit, SORT_FIELDS[sort])
     start = (page - 1) * PER_PAGE
-    end = min(results.scored_length(), start + PER_PAGE)
-    ids = [int(searcher.stored_fields(results.docnum(n))["id"]) for n in range(start, end)]
-    found = Found(ids, total, page, pages, facets, text_query, timed_out or page_timed_out)
+    ids = [int(searcher.stored_fields(d)["id"]) for d in docnums[start:start + PER_PAGE]]
+    found = Found(ids, total, page, pages, facets, text_query, timed_out)
     if text_query is not None and total < SUGGEST_BELOW and surface_word is not None:
-        found.suggestion = suggest(searcher, params.q, total, filters, surface_word)
+        found.suggestion = suggest(searcher, params.q, total, allowed, surface_word)
     return found
 
 
@@ -344,12 +372,12 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _WORD = re.compile(r"\w+")
 
 
-def suggest(searcher, q: str, total: int, filters: list, surface_word) -> str | None:
+def suggest(searcher, q: str, total: int, allowed: int, surface_word) -> str | None:
     """The query with misspelt words replaced, when that finds more.
 
     Candidates are stems near the word's stem in the text fields' lexicon. A
     candidate counts only if a document this viewer may see contains it
-    (checked with the viewer's filters), and the word shown is taken from
+    (checked against the viewer's mask of documents), and the word shown is taken from
     that document's own text (`surface_word(experience_id, stem)`), so text the
     viewer cannot read never leaks through a suggestion, even though the
     lexicon still holds words of deleted or members-only documents.
@@ -361,10 +389,10 @@ def suggest(searcher, q: str, total: int, filters: list, surface_word) -> str | 
         key, _parts = highlight_keys(word)
         if word in _OPERATORS or key is None or len(key) < 3 or key.isdigit():
             continue
-        if _visible_doc(searcher, key, filters) is not None:
+        if _visible_doc(searcher, key, allowed) is not None:
             continue
         for candidate in corrector.suggest(key, limit=5, maxdist=2, prefix=1):
-            experience_id = _visible_doc(searcher, candidate, filters)
+            experience_id = _visible_doc(searcher, candidate, allowed)
             shown = surface_word(experience_id, candidate) if experience_id else None
             if shown:
                 replaced[word] = shown
@@ -373,15 +401,16 @@ def suggest(searcher, q: str, total: int, filters: list, surface_word) -> str | 
         return None
     corrected = _WORD.sub(lambda m: replaced.get(m.group(0), m.group(0)), q)
     query = parse_text_query(schema, corrected)
-    if query is None or count(searcher, combine([query, *filters])) <= total:
+    if query is None or count(docsets(searcher), query, allowed) <= total:
         return None
     return corrected
 
 
-def _visible_doc(searcher, key: str, filters: list) -> int | None:
+def _visible_doc(searcher, key: str, allowed: int) -> int | None:
     """An experience this viewer may see with this stem in its title or text."""
-    query = combine([Or([Term("title", key), Term("body", key)]), *filters])
-    results, _timed_out = collect(searcher, query, limit=1, scored=False)
-    for docnum in results.docs():
-        return int(searcher.stored_fields(docnum)["id"])
-    return None
+    sets = docsets(searcher)
+    mask = (sets.term("title", key) | sets.term("body", key)) & allowed
+    if not mask:
+        return None
+    docnum = (mask & -mask).bit_length() - 1  # the lowest document number
+    return int(searcher.stored_fields(docnum)["id"])

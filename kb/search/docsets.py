@@ -1,0 +1,399 @@
+"""Sets of documents as Python integers: bit `d` is set when document `d` is in.
+
+Whoosh walks postings in pure Python, one `next()` per posting and matcher;
+at 100,000 documents an unscored pass over every match of a common word took
+most of a second. Here a term's postings are read block by block (an `array`
+per block of up to 128 ids) into a bit mask once, kept per segment (segments
+never change; deletions are applied per searcher), and combined with C-speed
+integer `&`, `|` and `~`. Totals are `bit_count()`, facet counts are one `&`
+per facet value, filters and visibility are masks too. Only the page itself
+goes through Whoosh's scored collector (or, for the sorted orders, a walk over
+a per-segment order computed once).
+
+Queries this module does not know (phrases, spans) are evaluated by Whoosh,
+after a cheap check that all of their terms occur together at all.
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+from collections import OrderedDict
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.idsets import DocIdSet
+from whoosh.matching.wrappers import FilterMatcher
+
+from kb.search.analysis import JOIN
+
+# Term masks kept per segment (most recently used first out when full).
+MAX_TERMS_PER_SEGMENT = 2048
+# Per-segment caches kept in this process (a segment no longer in use goes
+# out once newer ones push it out).
+MAX_SEGMENTS = 64
+# Below this many matching documents the sorted orders sort the matches
+# themselves instead of walking the precomputed order.
+SORT_MATCHES_BELOW = 4096
+
+
+def ids_to_mask(ids, n: int) -> int:
+    """A mask of these document numbers (each below n)."""
+    if n <= 0:
+        return 0
+    buf = bytearray(b"0") * n
+    for i in ids:
+        buf[i] = 49  # "1"
+    buf.reverse()
+    return int(buf, 2)
+
+
+def mask_to_ids(mask: int) -> list[int]:
+    """The document numbers in a mask, ascending."""
+    if not mask:
+        return []
+    bits = bin(mask)[:1:-1]  # least significant bit first
+    out = []
+    find = bits.find
+    i = find("1")
+    while i >= 0:
+        out.append(i)
+        i = find("1", i + 1)
+    return out
+
+
+class MaskSet(DocIdSet):
+    """A mask as a read-only set for Whoosh's `filter=` (membership only)."""
+
+    def __init__(self, mask: int, n: int):
+        self.mask = mask
+        self._bytes = mask.to_bytes((n + 8) // 8, "little")
+        self._count = mask.bit_count()
+
+    def __contains__(self, docnum) -> bool:
+        b = self._bytes
+        i = docnum >> 3
+        return i < len(b) and bool(b[i] >> (docnum & 7) & 1)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self):
+        return iter(mask_to_ids(self.mask))
+
+
+# Per segment -----------------------------------------------------------------------
+
+
+class _Segment:
+    """What is cached for one immutable segment."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.lock = threading.Lock()
+        self.terms: OrderedDict = OrderedDict()
+        self.columns: dict[str, list] = {}
+        self.ranges: OrderedDict = OrderedDict()
+        self.orders: dict[str, list[int]] = {}
+        self.lexicons: dict[str, list[str]] = {}
+
+
+_segments: OrderedDict = OrderedDict()
+_segments_lock = threading.Lock()
+
+
+def _segment_key(segreader):
+    segment = segreader.segment() if hasattr(segreader, "segment") else None
+    if segment is None:
+        return None
+    storage = getattr(segreader, "_storage", None)
+    folder = getattr(storage, "folder", None) or id(storage)
+    return (folder, segment.segment_id())
+
+
+def _segment(segreader) -> _Segment:
+    key = _segment_key(segreader)
+    if key is None:  # an empty index: nothing worth keeping
+        return _Segment(segreader.doc_count_all())
+    with _segments_lock:
+        seg = _segments.get(key)
+        if seg is None:
+            seg = _segments[key] = _Segment(segreader.doc_count_all())
+            while len(_segments) > MAX_SEGMENTS:
+                _segments.popitem(last=False)
+        else:
+            _segments.move_to_end(key)
+        return seg
+
+
+def _leaf_ids(matcher):
+    """Every id of a postings matcher (deleted documents included)."""
+    while isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    if not isinstance(matcher, W3LeafMatcher):
+        yield from matcher.all_ids()
+        return
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        yield from matcher._ids[matcher._i:]
+        matcher._next_block()
+
+
+def _segment_term(segreader, seg: _Segment, fieldname: str, text) -> int:
+    key = (fieldname, text)
+    with seg.lock:
+        mask = seg.terms.get(key)
+        if mask is not None:
+            seg.terms.move_to_end(key)
+            return mask
+    try:
+        present = (fieldname, text) in segreader
+    except (KeyError, TypeError, ValueError):
+        present = False
+    mask = ids_to_mask(_leaf_ids(segreader.postings(fieldname, text)), seg.n) if present else 0
+    with seg.lock:
+        seg.terms[key] = mask
+        while len(seg.terms) > MAX_TERMS_PER_SEGMENT:
+            seg.terms.popitem(last=False)
+    return mask
+
+
+def _segment_column(segreader, seg: _Segment, fieldname: str) -> list:
+    column = seg.columns.get(fieldname)
+    if column is None:
+        if segreader.has_column(fieldname):
+            column = list(segreader.column_reader(fieldname, translate=False))
+        else:
+            column = [0] * seg.n
+        seg.columns[fieldname] = column
+    return column
+
+
+def _segment_at_least(segreader, seg: _Segment, fieldname: str, low) -> int:
+    key = (fieldname, low)
+    with seg.lock:
+        mask = seg.ranges.get(key)
+    if mask is None:
+        column = _segment_column(segreader, seg, fieldname)
+        mask = ids_to_mask((i for i, v in enumerate(column) if v is not None and v >= low),
+                           seg.n)
+        with seg.lock:
+            seg.ranges[key] = mask
+            while len(seg.ranges) > 64:
+                seg.ranges.popitem(last=False)
+    return mask
+
+
+def _segment_lexicon(segreader, seg: _Segment, fieldname: str) -> list[str]:
+    words = seg.lexicons.get(fieldname)
+    if words is None:
+        words = [w.decode("utf-8") if isinstance(w, bytes) else w
+                 for w in segreader.lexicon(fieldname)]
+        seg.lexicons[fieldname] = words
+    return words
+
+
+# Per searcher --------------------------------------------------------------------------
+
+
+class DocSets:
+    """Masks over one searcher's documents; built on first use, one per searcher."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        reader = searcher.reader()
+        self.leaves = [(r, offset, _segment(r)) for r, offset in reader.leaf_readers()]
+        self.n = reader.doc_count_all()
+        live = (1 << self.n) - 1
+        for r, offset, seg in self.leaves:
+            if r.has_deletions():
+                perdoc = getattr(r, "_perdoc", None)
+                deleted = (perdoc.deleted_docs() if perdoc is not None
+                           else (d for d in range(seg.n) if r.is_deleted(d)))
+                live &= ~(ids_to_mask(deleted, seg.n) << offset)
+        self.live = live
+        self._terms: dict = {}
+        self._lock = threading.Lock()
+
+    # Building blocks ------------------------------------------------------------
+
+    def term(self, fieldname: str, text) -> int:
+        key = (fieldname, text)
+        mask = self._terms.get(key)
+        if mask is None:
+            mask = 0
+            for r, offset, seg in self.leaves:
+                local = _segment_term(r, seg, fieldname, text)
+                if local:
+                    mask |= local << offset
+            mask &= self.live
+            if len(self._terms) < 4096:
+                self._terms[key] = mask
+        return mask
+
+    def at_least(self, fieldname: str, low) -> int:
+        mask = 0
+        for r, offset, seg in self.leaves:
+            local = _segment_at_least(r, seg, fieldname, low)
+            if local:
+                mask |= local << offset
+        return mask & self.live
+
+    def values(self, fieldname: str) -> list[str]:
+        words: dict[str, None] = {}
+        for r, _offset, seg in self.leaves:
+            words.update(dict.fromkeys(_segment_lexicon(r, seg, fieldname)))
+        return list(words)
+
+    def facet_counts(self, fieldname: str, mask: int) -> dict[str, int]:
+        counts = {}
+        for value in self.values(fieldname):
+            n = (mask & self.term(fieldname, value)).bit_count()
+            if n:
+                counts[value] = n
+        return counts
+
+    # Queries ----------------------------------------------------------------------
+
+    def evaluate(self, q) -> int:
+        """The documents matching a Whoosh query (unscored), as a mask."""
+        if isinstance(q, wq.Term):
+            return self.term(q.fieldname, q.text)
+        if isinstance(q, wq.And):
+            mask = self.live
+            for sub in q.subqueries:
+                mask &= self.evaluate(sub)
+                if not mask:
+                    break
+            return mask
+        if isinstance(q, (wq.Or, wq.DisjunctionMax)):
+            mask = 0
+            for sub in q.subqueries:
+                mask |= self.evaluate(sub)
+            return mask
+        if isinstance(q, wq.AndNot):
+            return self.evaluate(q.a) & ~self.evaluate(q.b)
+        if isinstance(q, wq.AndMaybe):
+            return self.evaluate(q.a)
+        if isinstance(q, wq.Not):
+            return self.live & ~self.evaluate(q.query)
+        if isinstance(q, wq.Every):
+            return self.live
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return 0
+        if isinstance(q, wq.Phrase):
+            joined = self._joined(q)
+            if joined is not None:
+                return self.evaluate(joined)
+            key = ("phrase", q.fieldname, tuple(q.words), q.slop)
+            mask = self._terms.get(key)
+            if mask is not None:
+                return mask
+            # Only documents with every word can hold the phrase.
+            candidates = self.live
+            for word in q.words:
+                candidates &= self.term(q.fieldname, word)
+                if not candidates:
+                    return 0
+            mask = ids_to_mask(self.searcher.docs_for_query(q), self.n) & self.live
+            if len(self._terms) < 4096:
+                self._terms[key] = mask
+            return mask
+        return ids_to_mask(self.searcher.docs_for_query(q), self.n) & self.live
+
+    # Compound parts ------------------------------------------------------------------
+
+    def joined_parts_indexed(self) -> bool:
+        """Whether every segment indexes runs of compound parts as joined terms
+        (`lön+system`); an index built before they existed has none until
+        `kb reindex`, and keeps Whoosh's phrase matching meanwhile."""
+        known = getattr(self, "_joined_known", None)
+        if known is None:
+            known = True
+            for r, _offset, seg in self.leaves:
+                words = _segment_lexicon(r, seg, "parts") if "parts" in \
+                    self.searcher.schema else []
+                if words and not any(JOIN in w for w in words):
+                    known = False
+                    break
+            self._joined_known = known
+        return known
+
+    def _joined(self, q):
+        """A phrase of compound parts as the single joined term, when indexed."""
+        if (q.fieldname == "parts" and q.slop == 1 and len(q.words) > 1
+                and all(JOIN not in w for w in q.words) and self.joined_parts_indexed()):
+            return wq.Term("parts", JOIN.join(q.words), boost=q.boost)
+        return None
+
+    def fast_query(self, q):
+        """The query with phrases of compound parts replaced by joined terms
+        (same matches; the term is scored as one word)."""
+        if isinstance(q, wq.Phrase):
+            return self._joined(q) or q
+        if q.is_leaf():
+            return q
+        return q.apply(self.fast_query)
+
+    # Pages -------------------------------------------------------------------------
+
+    def top_sorted(self, mask: int, limit: int, fields: tuple[str, ...]) -> list[int]:
+        """Up to `limit` documents of the mask, ordered by the fields (descending),
+        ties by document number."""
+        if not mask or limit <= 0:
+            return []
+        columns = []
+        for r, offset, seg in self.leaves:
+            columns.append((offset, seg.n, [_segment_column(r, seg, f) for f in fields]))
+
+        def key_of(docnum):
+            for offset, n, cols in columns:
+                if offset <= docnum < offset + n:
+                    local = docnum - offset
+                    return tuple(-(c[local] or 0) for c in cols) + (docnum,)
+            return (docnum,)
+
+        if mask.bit_count() < SORT_MATCHES_BELOW:
+            return heapq.nsmallest(limit, mask_to_ids(mask), key=key_of)
+        candidates = []
+        for r, offset, seg in self.leaves:
+            local = (mask >> offset) & ((1 << seg.n) - 1)
+            if not local:
+                continue
+            bits = local.to_bytes((seg.n + 8) // 8, "little")
+            taken = 0
+            for d in self._order(r, seg, fields):
+                if bits[d >> 3] >> (d & 7) & 1:
+                    candidates.append(d + offset)
+                    taken += 1
+                    if taken >= limit:
+                        break
+        return heapq.nsmallest(limit, candidates, key=key_of)
+
+    def _order(self, r, seg: _Segment, fields: tuple[str, ...]) -> list[int]:
+        name = ",".join(fields)
+        order = seg.orders.get(name)
+        if order is None:
+            cols = [_segment_column(r, seg, f) for f in fields]
+            order = sorted(range(seg.n), key=lambda d: tuple(-(c[d] or 0) for c in cols))
+            seg.orders[name] = order
+        return order
+
+
+_docsets_lock = threading.Lock()
+
+
+def docsets(searcher) -> DocSets:
+    """This searcher's DocSets (built once per searcher)."""
+    sets = getattr(searcher, "_kb_docsets", None)
+    if sets is None:
+        with _docsets_lock:
+            sets = getattr(searcher, "_kb_docsets", None)
+            if sets is None:
+                sets = DocSets(searcher)
+                searcher._kb_docsets = sets
+    return sets

@@ -1,0 +1,80 @@
+"""Document masks (kb.search.docsets) answer exactly what Whoosh's own matching does."""
+
+import pytest
+from whoosh.collectors import UnsortedCollector
+
+from kb.extensions import db
+from kb.search import indexer
+from kb.search.analysis import JOIN, compound_parts, joined_parts, parts_analyzer, stem
+from kb.search.docsets import docsets, ids_to_mask, mask_to_ids
+from kb.search.query import parse_text_query
+
+
+def test_masks_round_trip():
+    for ids in ([], [0], [5, 7, 64, 999], list(range(0, 300, 3))):
+        assert mask_to_ids(ids_to_mask(ids, 1000)) == ids
+
+
+def test_runs_of_compound_parts_are_indexed_joined():
+    parts = compound_parts(stem("tjänstepensionsrapporteringen"))
+    assert len(parts) == 3
+    assert joined_parts(parts) == [JOIN.join(parts[:2]), JOIN.join(parts),
+                                   JOIN.join(parts[1:])]
+    analyzer = parts_analyzer()
+    text = "Tjänstepensionsrapporteringen och lönesystemet"
+    streamed = {}
+    for token in analyzer(text, positions=True):
+        streamed.setdefault(token.text, []).append(token.pos)
+    assert streamed == analyzer.positions(text)  # the bulk builder's path agrees
+    assert "lön+system" in streamed and "rapportering+lön" not in streamed
+
+
+@pytest.fixture
+def corpus(factory):
+    author = factory.user()
+    heroma = factory.system(slug="heroma", name="Heroma")
+    texts = [
+        "Tjänstepensionsrapporteringen fungerar, lönesystemet är stabilt.",
+        "Pensionen rapporteras för sent; rapporteringen är krånglig.",
+        "Tjänstepension och lönerapportering i två steg.",
+        "Semesterskulden stämmer varje månad i lönesystemet.",
+        "Supporten svarar snabbt om lönekörningen.",
+        "Systematisk uppföljning av semesterberäkningen.",
+    ]
+    return [factory.experience(author, heroma, title=f"Text {n}", pros=text, cons="")
+            for n, text in enumerate(texts)]
+
+
+QUERIES = ["pensionsrapportering", "lönesystem", "system", "semester", "support OR lön",
+           "lönesystem NOT semesterskuld", '"stämmer varje månad"', '"lön system"',
+           "rapportering", "tjänstepension"]
+
+
+def whoosh_docnums(searcher, query) -> list[int]:
+    collector = UnsortedCollector()
+    searcher.search_with_collector(query, collector)
+    return sorted(collector.results().docs())
+
+
+def test_masks_match_whoosh_for_every_query(app, corpus):
+    from kb.models import Experience
+
+    with app.app_context():
+        db.session.delete(db.session.get(Experience, corpus[3]))  # a deletion too
+        db.session.commit()
+        indexer.drain(wait=5)
+        with indexer.store().searcher() as searcher:
+            sets = docsets(searcher)
+            assert sets.joined_parts_indexed()
+            for q in QUERIES:
+                query = parse_text_query(searcher.schema, q)
+                expected = whoosh_docnums(searcher, query)
+                assert mask_to_ids(sets.evaluate(query)) == expected, q
+                # The scoring query (joined parts) finds the same documents.
+                assert whoosh_docnums(searcher, sets.fast_query(query)) == expected, q
+
+
+def test_a_phrase_of_parts_stays_inside_one_compound(client, corpus):
+    page = client.get("/search", query_string={"q": "pensionsrapportering"})
+    assert "Text 0" in page.text  # tjänstepensionsrapporteringen
+    assert "Text 1" not in page.text and "Text 2" not in page.text
