@@ -141,6 +141,15 @@ def _key(kind: str, word: str) -> str | None:
     return stem(lower)
 
 
+def _learn_key(kind: str, word: str):
+    """The indexed key of a word not yet in the cache (None: a stop word), cached."""
+    key = _key("stem" if kind == "parts" else kind, word)
+    if len(_word_cache) >= _CACHE_MAX:
+        _word_cache.clear()
+    _word_cache[(kind, word)] = key
+    return key
+
+
 class SwedishAnalyzer(Tokenizer):
     """One pass over the text per field: NFC, words, lower case, then by kind
 
@@ -187,11 +196,8 @@ class SwedishAnalyzer(Tokenizer):
         for match in _WORD.finditer(value):
             word = match.group(0)
             key = cache.get((kind, word), "")
-            if key == "":
-                key = _key("stem" if kind == "parts" else kind, word)
-                if len(cache) >= _CACHE_MAX:
-                    cache.clear()
-                cache[(kind, word)] = key
+            if key == "":  # the dict lookup stays inline: this is the indexing hot path
+                key = _learn_key(kind, word)
             if key is None:
                 continue
             if keeporiginal:
@@ -235,11 +241,8 @@ class SwedishAnalyzer(Tokenizer):
         position = 0
         for word in _WORD.findall(nfc(value)):
             key = cache.get((kind, word), "")
-            if key == "":
-                key = _key("stem" if kind == "parts" else kind, word)
-                if len(cache) >= _CACHE_MAX:
-                    cache.clear()
-                cache[(kind, word)] = key
+            if key == "":  # the dict lookup stays inline: this is the indexing hot path
+                key = _learn_key(kind, word)
             if key is None:
                 continue
             if kind != "parts":
