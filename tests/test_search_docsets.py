@@ -8,6 +8,7 @@ from kb.search import indexer
 from kb.search.analysis import JOIN, compound_parts, joined_parts, parts_analyzer, stem
 from kb.search.docsets import docsets, ids_to_mask, mask_to_ids
 from kb.search.query import parse_text_query
+from kb.search.ranking import scores, top_documents
 
 
 def test_masks_round_trip():
@@ -78,3 +79,31 @@ def test_a_phrase_of_parts_stays_inside_one_compound(client, corpus):
     page = client.get("/search", query_string={"q": "pensionsrapportering"})
     assert "Text 0" in page.text  # tjänstepensionsrapporteringen
     assert "Text 1" not in page.text and "Text 2" not in page.text
+
+
+RANKED = ["lönesystem", "system", "semester", "support OR lön", "lönesystem stabilt",
+          "pensionsrapportering", "rapportering OR (lönesystem semesterskuld)",
+          "lönesystem NOT semesterskuld", '"stämmer varje månad"']
+
+
+def test_ranking_scores_as_whoosh(app, corpus):
+    """The numpy ranking gives Whoosh's own BM25F scores, so its order (equal
+    scores by document number)."""
+    with app.app_context():
+        indexer.drain(wait=5)
+        with indexer.store().searcher() as searcher:
+            sets = docsets(searcher)
+            for q in RANKED:
+                query = parse_text_query(searcher.schema, q)
+                results = searcher.search(sets.fast_query(query), limit=None)
+                expected = [d for _score, d in sorted(
+                    (-round(hit.score, 9), hit.docnum) for hit in results)]
+                assert expected, q
+                ours = scores(sets, query)
+                # Whoosh's NOT adds 1 to every result's score, which changes no order.
+                constant = 1.0 if " NOT " in q else 0.0
+                for hit in results:
+                    assert ours[hit.docnum] + constant == pytest.approx(hit.score, rel=1e-9), q
+                ranked = top_documents(sets, query, sets.evaluate(query), limit=100)
+                assert ranked == expected, q
+                assert top_documents(sets, query, sets.evaluate(query), 2) == expected[:2]

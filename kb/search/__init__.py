@@ -147,7 +147,5 @@ def search_experiences(params: SearchParams | Mapping, viewer) -> SearchResult:
         hits.append(Hit(experience_id, experience, highlight_all(experience.title, words),
                         snippet(texts, words)))
     result = SearchResult(params, hits, found.total, found.page, found.pages, found.facets,
-                          found.suggestion, found.timed_out)
-    if found.timed_out:
-        params.notices.append("Sökningen tog för lång tid; resultatet kan vara ofullständigt.")
+                          found.suggestion)
     return result

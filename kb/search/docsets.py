@@ -20,15 +20,18 @@ import heapq
 import threading
 from collections import OrderedDict
 
+import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.idsets import DocIdSet
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.util.numeric import byte_to_length
 
 from kb.search.analysis import JOIN
 
 # Term masks kept per segment (most recently used first out when full).
 MAX_TERMS_PER_SEGMENT = 2048
+# Postings (ids and weights, for relevance) kept per segment, in bytes.
+MAX_POSTINGS_BYTES_PER_SEGMENT = 48 * 1024 * 1024
 # Per-segment caches kept in this process (a segment no longer in use goes
 # out once newer ones push it out).
 MAX_SEGMENTS = 64
@@ -41,48 +44,24 @@ def ids_to_mask(ids, n: int) -> int:
     """A mask of these document numbers (each below n)."""
     if n <= 0:
         return 0
-    buf = bytearray(b"0") * n
-    for i in ids:
-        buf[i] = 49  # "1"
-    buf.reverse()
-    return int(buf, 2)
+    if not isinstance(ids, np.ndarray):
+        ids = np.fromiter(ids, dtype=np.int64)
+    bits = np.zeros(n, dtype=bool)
+    bits[ids] = True
+    return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
+
+
+def mask_to_bools(mask: int, n: int) -> np.ndarray:
+    """The mask as n booleans (document number -> in the set)."""
+    raw = np.frombuffer(mask.to_bytes(n // 8 + 1, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, count=n, bitorder="little").view(bool)
 
 
 def mask_to_ids(mask: int) -> list[int]:
     """The document numbers in a mask, ascending."""
     if not mask:
         return []
-    bits = bin(mask)[:1:-1]  # least significant bit first
-    out = []
-    find = bits.find
-    i = find("1")
-    while i >= 0:
-        out.append(i)
-        i = find("1", i + 1)
-    return out
-
-
-class MaskSet(DocIdSet):
-    """A mask as a read-only set for Whoosh's `filter=` (membership only)."""
-
-    def __init__(self, mask: int, n: int):
-        self.mask = mask
-        self._bytes = mask.to_bytes((n + 8) // 8, "little")
-        self._count = mask.bit_count()
-
-    def __contains__(self, docnum) -> bool:
-        b = self._bytes
-        i = docnum >> 3
-        return i < len(b) and bool(b[i] >> (docnum & 7) & 1)
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __bool__(self) -> bool:
-        return self._count > 0
-
-    def __iter__(self):
-        return iter(mask_to_ids(self.mask))
+    return np.flatnonzero(mask_to_bools(mask, mask.bit_length())).tolist()
 
 
 # Per segment -----------------------------------------------------------------------
@@ -95,6 +74,9 @@ class _Segment:
         self.n = n
         self.lock = threading.Lock()
         self.terms: OrderedDict = OrderedDict()
+        self.postings: OrderedDict = OrderedDict()
+        self.postings_bytes = 0
+        self.lengths: dict[str, np.ndarray] = {}
         self.columns: dict[str, list] = {}
         self.ranges: OrderedDict = OrderedDict()
         self.orders: dict[str, list[int]] = {}
@@ -129,18 +111,66 @@ def _segment(segreader) -> _Segment:
         return seg
 
 
-def _leaf_ids(matcher):
-    """Every id of a postings matcher (deleted documents included)."""
+def _leaf_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """Every (id, weight) of a postings matcher, deleted documents included, as arrays.
+
+    Whoosh's W3 blocks are pickled tuples of delta-encoded ids and weights;
+    they are decoded here a block at a time (one `cumsum` per block) rather
+    than through the matcher's per-posting `next()`."""
     while isinstance(matcher, FilterMatcher):
         matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):
-        yield from matcher.all_ids()
-        return
+    if not isinstance(matcher, W3LeafMatcher):  # short lists stored inline
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    id_blocks, weight_blocks = [], []
     while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        yield from matcher._ids[matcher._i:]
+        if matcher._data is None:
+            matcher._read_data()
+        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+        ids = np.array(raw_ids, dtype=np.int64)
+        if not matcher._byteids:
+            ids = np.cumsum(ids)
+        id_blocks.append(ids[matcher._i:])
+        if raw_weights is None:
+            weights = np.ones(len(ids))
+        elif isinstance(raw_weights, float):
+            weights = np.full(len(ids), raw_weights)
+        else:
+            weights = np.array(raw_weights, dtype=np.float64)
+        weight_blocks.append(weights[matcher._i:])
         matcher._next_block()
+    if not id_blocks:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+def _segment_postings(segreader, seg: _Segment, fieldname: str, text):
+    """A term's (ids, weights) in one segment, kept while within the byte budget."""
+    key = (fieldname, text)
+    with seg.lock:
+        found = seg.postings.get(key)
+        if found is not None:
+            seg.postings.move_to_end(key)
+            return found
+    try:
+        present = (fieldname, text) in segreader
+    except (KeyError, TypeError, ValueError):
+        present = False
+    found = (_leaf_postings(segreader.postings(fieldname, text)) if present
+             else (np.zeros(0, dtype=np.int64), np.zeros(0)))
+    size = found[0].nbytes + found[1].nbytes
+    with seg.lock:
+        if key not in seg.postings:
+            seg.postings[key] = found
+            seg.postings_bytes += size
+        while seg.postings_bytes > MAX_POSTINGS_BYTES_PER_SEGMENT and len(seg.postings) > 1:
+            _old, (ids, weights) = seg.postings.popitem(last=False)
+            seg.postings_bytes -= ids.nbytes + weights.nbytes
+    return found
 
 
 def _segment_term(segreader, seg: _Segment, fieldname: str, text) -> int:
@@ -150,16 +180,59 @@ def _segment_term(segreader, seg: _Segment, fieldname: str, text) -> int:
         if mask is not None:
             seg.terms.move_to_end(key)
             return mask
-    try:
-        present = (fieldname, text) in segreader
-    except (KeyError, TypeError, ValueError):
-        present = False
-    mask = ids_to_mask(_leaf_ids(segreader.postings(fieldname, text)), seg.n) if present else 0
+    ids, _weights = _segment_postings(segreader, seg, fieldname, text)
+    mask = ids_to_mask(ids, seg.n)
     with seg.lock:
         seg.terms[key] = mask
         while len(seg.terms) > MAX_TERMS_PER_SEGMENT:
             seg.terms.popitem(last=False)
     return mask
+
+
+def _segment_phrase(subsearcher, segreader, seg: _Segment, q) -> int:
+    """The segment's documents holding the phrase, kept like a term's mask.
+
+    Whoosh matches positions (in Python), so it runs only when every word
+    occurs in the segment, and once per segment rather than once per searcher:
+    a write adds a small segment and leaves the others' phrase masks valid."""
+    key = ("phrase", q.fieldname, tuple(q.words), q.slop)
+    with seg.lock:
+        mask = seg.terms.get(key)
+        if mask is not None:
+            seg.terms.move_to_end(key)
+            return mask
+    candidates = (1 << seg.n) - 1
+    for word in q.words:
+        candidates &= _segment_term(segreader, seg, q.fieldname, word)
+        if not candidates:
+            break
+    mask = ids_to_mask(q.docs(subsearcher), seg.n) if candidates else 0
+    with seg.lock:
+        seg.terms[key] = mask
+        while len(seg.terms) > MAX_TERMS_PER_SEGMENT:
+            seg.terms.popitem(last=False)
+    return mask
+
+
+def _segment_lengths(segreader, seg: _Segment, fieldname: str) -> np.ndarray:
+    """Each document's length of the field, as Whoosh's scorers see it (the
+    one-byte encoding; 1 where the field is empty)."""
+    lengths = seg.lengths.get(fieldname)
+    if lengths is None:
+        encoded = np.zeros(seg.n, dtype=np.uint8)
+        perdoc = getattr(segreader, "_perdoc", None)
+        column = (perdoc.column_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+                  if perdoc is not None and perdoc.has_column(f"_{fieldname}_len") else None)
+        if column is not None:
+            raw = column._dbfile.get(column._basepos, min(column._count, seg.n))
+            encoded[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+        lengths = _BYTE_TO_LENGTH[encoded]
+        lengths[encoded == 0] = 1.0
+        seg.lengths[fieldname] = lengths
+    return lengths
+
+
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
 def _segment_column(segreader, seg: _Segment, fieldname: str) -> list:
@@ -235,6 +308,18 @@ class DocSets:
                 self._terms[key] = mask
         return mask
 
+    def postings(self, fieldname: str, text) -> list[tuple[int, np.ndarray, np.ndarray,
+                                                            np.ndarray]]:
+        """A term's postings for scoring, per segment: (offset, ids, weights, the
+        documents' lengths of the field). Deleted documents included."""
+        found = []
+        for r, offset, seg in self.leaves:
+            ids, weights = _segment_postings(r, seg, fieldname, text)
+            if len(ids):
+                found.append((offset, ids, weights,
+                              _segment_lengths(r, seg, fieldname)[ids]))
+        return found
+
     def at_least(self, fieldname: str, low) -> int:
         mask = 0
         for r, offset, seg in self.leaves:
@@ -289,20 +374,11 @@ class DocSets:
             joined = self._joined(q)
             if joined is not None:
                 return self.evaluate(joined)
-            key = ("phrase", q.fieldname, tuple(q.words), q.slop)
-            mask = self._terms.get(key)
-            if mask is not None:
-                return mask
-            # Only documents with every word can hold the phrase.
-            candidates = self.live
-            for word in q.words:
-                candidates &= self.term(q.fieldname, word)
-                if not candidates:
-                    return 0
-            mask = ids_to_mask(self.searcher.docs_for_query(q), self.n) & self.live
-            if len(self._terms) < 4096:
-                self._terms[key] = mask
-            return mask
+            mask = 0
+            leaf_searchers = {offset: s for s, offset in self.searcher.leaf_searchers()}
+            for r, offset, seg in self.leaves:
+                mask |= _segment_phrase(leaf_searchers[offset], r, seg, q) << offset
+            return mask & self.live
         return ids_to_mask(self.searcher.docs_for_query(q), self.n) & self.live
 
     # Compound parts ------------------------------------------------------------------

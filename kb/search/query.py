@@ -14,19 +14,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from whoosh import qparser
-from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.query import And, NullQuery, Or
 
 from kb import vocab
 from kb.search.analysis import highlight_keys, nfc
-from kb.search.docsets import DocSets, MaskSet, docsets
+from kb.search.docsets import DocSets, docsets
+from kb.search.ranking import top_documents
 from kb.search.schema import FACET_FIELDS, TEXT_FIELDS
 
 PER_PAGE = 20
 MAX_PAGE = 500
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 24
-TIME_LIMIT = 2.0  # seconds for one collector pass
 SUGGEST_BELOW = 3  # hits below which "Menade du …?" is tried
 SORTS = ("relevance", "newest", "rating", "helpful")
 
@@ -136,7 +135,6 @@ class SearchResult:
     pages: int
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
-    timed_out: bool = False
 
     @property
     def notices(self) -> list[str]:
@@ -243,43 +241,6 @@ SORT_FIELDS = {
 }
 
 
-class _AllowedWithinTime(TimeLimitCollector):
-    """Whoosh's time limit, and only documents in `allow` (a stacked
-    FilterCollector would be bypassed: TimeLimitCollector collects through
-    its child's `matches()`, not its `collect_matches()`)."""
-
-    def __init__(self, child, allow):
-        super().__init__(child, timelimit=TIME_LIMIT, use_alarm=False)
-        self.allow = allow
-
-    def collect_matches(self):
-        child = self.child
-        allow = self.allow
-        offset = child.offset
-        for sub_docnum in child.matches():
-            if self.timedout:
-                raise TimeLimit
-            if allow is None or offset + sub_docnum in allow:
-                child.collect(sub_docnum)
-
-
-def scored_page(searcher, text_query, allowed: int, limit: int, sets: DocSets):
-    """The best `limit` documents by relevance: (docnums, timed_out).
-
-    Whoosh's top-N collector with its block-quality skipping; who may see what
-    is a `filter=` over the precomputed mask (the total never comes from here:
-    see the `filter=` trap in docs/search.md)."""
-    allow = None if allowed == sets.live else MaskSet(allowed, sets.n)
-    timed = _AllowedWithinTime(searcher.collector(limit=limit), allow)
-    try:
-        searcher.search_with_collector(sets.fast_query(text_query), timed)
-        timed_out = False
-    except TimeLimit:
-        timed_out = True
-    results = timed.results()
-    return [results.docnum(n) for n in range(results.scored_length())], timed_out
-
-
 def count(sets: DocSets, query, allowed: int) -> int:
     return (sets.evaluate(query) & allowed).bit_count()
 
@@ -328,7 +289,6 @@ class Found:
     pages: int
     facets: dict
     text_query: object
-    timed_out: bool
     suggestion: str | None = None
 
 
@@ -337,7 +297,7 @@ def run(searcher, params: SearchParams, viewer, system_id: int | None,
     text_query = parse_text_query(searcher.schema, params.q) if params.q else None
     if params.q and text_query is None:
         # Only stop words or symbols: nothing to look for.
-        return Found([], 0, 1, 1, {}, None, False)
+        return Found([], 0, 1, 1, {}, None)
     sort = params.sort
     if text_query is None and sort == "relevance":
         sort = "newest"
@@ -351,16 +311,15 @@ def run(searcher, params: SearchParams, viewer, system_id: int | None,
     page = min(params.page, pages)
     facets = facet_counts(sets, matched, params, systems)
 
-    # The page itself, scored or sorted; `limit` bounds the work.
-    timed_out = False
+    # The page itself, ranked or sorted.
     limit = page * PER_PAGE
     if sort == "relevance":
-        docnums, timed_out = scored_page(searcher, text_query, allowed, limit, sets)
+        docnums = top_documents(sets, text_query, matched, limit)
     else:
         docnums = sets.top_sorted(matched, limit, SORT_FIELDS[sort])
     start = (page - 1) * PER_PAGE
     ids = [int(searcher.stored_fields(d)["id"]) for d in docnums[start:start + PER_PAGE]]
-    found = Found(ids, total, page, pages, facets, text_query, timed_out)
+    found = Found(ids, total, page, pages, facets, text_query)
     if text_query is not None and total < SUGGEST_BELOW and surface_word is not None:
         found.suggestion = suggest(searcher, params.q, total, allowed, surface_word)
     return found
