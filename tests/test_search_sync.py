@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 
 from kb import search
 from kb.extensions import db
-from kb.models import Experience, PayrollSystem
+from kb.models import Experience, PayrollSystem, User
 from kb.search import indexer
 from kb.search.queue import SearchQueueEntry
 
@@ -257,4 +257,33 @@ def test_a_parallel_rebuild_agrees_with_the_database(app, factory, runner, monke
     assert found(app, "parallell") == ids
     assert found(app, "semesterskuld") == ids
     assert found(app, '"semesterskulden stämmer"') == ids
+    agrees(app)
+
+
+def test_requests_leave_merging_until_after_their_response(app, client, factory, auth):
+    """A submission is searchable when its response arrives; merging the index's
+    small segments waits until a response has been sent (closed)."""
+    from tests.test_experiences import full_form, post_form
+
+    systems = [factory.system(slug=slug, name=slug.title())
+               for slug in ("heroma", "hogia", "primula")]
+    member = factory.user(email="lena@region.se")
+    auth.login("lena@region.se")
+    with app.app_context():
+        before = indexer.segment_count()
+        viewer = db.session.get(User, member)
+    counts = []
+    for word in ("gurka", "tomat", "morot", "rädisa", "paprika", "selleri", "purjo", "lök"):
+        response = post_form(client, "/experiences/new",
+                             {**full_form(*systems), "title": f"Inskickad {word}"})
+        assert response.status_code == 302
+        with app.app_context():
+            counts.append(indexer.segment_count())
+        assert len(found(app, word, viewer)) == 1  # searchable before any merge
+        response.close()  # what the server does once the response is sent
+    with app.app_context():
+        after = indexer.segment_count()
+    assert counts[0] == before + 1  # the request itself did not merge
+    assert max(counts) <= indexer.MERGE_AT_SEGMENTS  # merged after responses: no pile-up
+    assert after < indexer.MERGE_AT_SEGMENTS
     agrees(app)
