@@ -1,11 +1,12 @@
-"""Aggregates for system profiles and comparisons, computed in the database.
+"""Aggregates for system profiles and comparisons, from a columnar copy of the
+experiences kept up to date with every write (kb.stats.snapshot).
 
 Every figure counts published experiences only, and for visitors only public ones
 (see `queries.aggregated`); a figure with fewer than MIN_ANSWERS answers behind it
 is shown as "för få svar".
 """
 
-from kb.stats import cache, queries
+from kb.stats import aggregate, cache, queries, snapshot
 from kb.stats.figures import (
     MIN_ANSWERS,
     RECENT_MONTHS,
@@ -23,12 +24,9 @@ from kb.stats.filters import FilterError, Filters, recent_cutoff
 from kb.stats.queries import common_switches
 
 
-def profiles(systems, user, filters: Filters | None = None, today=None,
-             use_cache: bool = True) -> list[Profile]:
+def profiles(systems, user, filters: Filters | None = None, today=None) -> list[Profile]:
     """Every aggregate of each system for this viewer, in the given order."""
     filters = filters or Filters()
-    if not use_cache:
-        return queries.profiles(systems, user, filters, today)
     window = recent_cutoff(today) if filters.recent else None
     keys = {system.id: (queries.audience(user), system.id, filters, window) for system in systems}
     store = cache.profile_cache()
@@ -36,7 +34,8 @@ def profiles(systems, user, filters: Filters | None = None, today=None,
     found = {system.id: store.get(version, keys[system.id]) for system in systems}
     missing = [system for system in systems if found[system.id] is None]
     if missing:
-        for fresh in queries.profiles(missing, user, filters, today):
+        figures = snapshot.current(version)
+        for fresh in aggregate.profiles(figures, missing, user, filters, today):
             store.put(version, keys[fresh.system.id], fresh)
             found[fresh.system.id] = fresh
     if len(missing) == len(systems):

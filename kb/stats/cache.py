@@ -1,7 +1,7 @@
 """A small per-process cache of profiles, keyed by a data version.
 
-The data version is read from the database on every request (three index
-lookups), so a write by any process makes every process recompute.
+The data version is read from the database on every request (index lookups
+only), so a write by any process makes every process recompute.
 """
 
 from __future__ import annotations
@@ -21,18 +21,30 @@ from kb.stats.figures import Profile, SystemRef
 MAX_ENTRIES = 2048
 
 
+# Change-queue rows counted (and re-examined by the figure snapshot) below the newest.
+WINDOW = 1000
+
+
 def data_version() -> tuple:
-    """Changes whenever an experience is added, changed or deleted, or a system added.
+    """Changes whenever an experience is added, changed or deleted, or a system added:
+    (newest queue id, queue rows among the last WINDOW ids, newest experience id,
+    number of systems).
 
     Every ORM write of an experience (and every system rename) leaves a row in the
-    search change queue in its own transaction, so the newest queue id moves with it;
-    bulk inserts that bypass the queue move the newest experience id. Both are
-    primary-key lookups, unlike a count(*) over every experience.
+    search change queue in its own transaction, so the newest queue id moves with
+    it; on PostgreSQL a transaction may commit after one with a higher queue id,
+    which the count in the window notices. Bulk inserts that bypass the queue move
+    the newest experience id. All are index lookups, unlike a count(*) over every
+    experience.
     """
+    q = SearchQueueEntry
+    newest = select(func.max(q.id)).scalar_subquery()
     return tuple(
         db.session.execute(
             select(
-                select(func.max(SearchQueueEntry.id)).scalar_subquery(),
+                newest,
+                select(func.count()).select_from(q).where(q.id > newest - WINDOW)
+                .scalar_subquery(),
                 select(func.max(Experience.id)).scalar_subquery(),
                 select(func.count()).select_from(PayrollSystem).scalar_subquery(),
             )
