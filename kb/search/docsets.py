@@ -2,16 +2,15 @@
 
 Whoosh walks postings in pure Python, one `next()` per posting and matcher;
 at 100,000 documents an unscored pass over every match of a common word took
-most of a second. Here a term's postings are read block by block (an `array`
-per block of up to 128 ids) into a bit mask once, kept per segment (segments
-never change; deletions are applied per searcher), and combined with C-speed
-integer `&`, `|` and `~`. Totals are `bit_count()`, facet counts are one `&`
-per facet value, filters and visibility are masks too. Only the page itself
-goes through Whoosh's scored collector (or, for the sorted orders, a walk over
-a per-segment order computed once).
+most of a second. Here a term's postings are decoded a block at a time into
+arrays of ids and weights (kept for ranking, kb.search.ranking) and a bit mask,
+kept per segment (segments never change; deletions are applied per searcher),
+and combined with C-speed integer `&`, `|` and `~`. Totals are `bit_count()`,
+facet counts are one `&` per facet value, filters and visibility are masks
+too. The sorted orders walk a per-segment order computed once.
 
-Queries this module does not know (phrases, spans) are evaluated by Whoosh,
-after a cheap check that all of their terms occur together at all.
+Phrases are matched by Whoosh, per segment and only where all of their words
+occur; other queries this module does not know are evaluated by Whoosh.
 """
 
 from __future__ import annotations

@@ -43,6 +43,8 @@ CODED = {
 # anything else is -1).
 CAPABILITY_COUNTED = ("good", "workaround", "missing")
 CHUNK = 20_000
+# Columns that need 64 bits; the others are small codes and counts.
+WIDE = {"id": np.int64, "created": np.int64}
 EPOCH = datetime(1970, 1, 1)
 
 
@@ -114,13 +116,14 @@ def _read(where=None) -> tuple[dict[str, np.ndarray], list[tuple[int, str]]]:
     table = np.concatenate(chunks) if chunks else np.zeros((0, len(names)))
     # Epoch seconds and years come back as decimals from PostgreSQL: whole seconds,
     # as SQLite counts them.
-    columns = {name: np.floor(table[:, i]).astype(np.int64) for i, name in enumerate(names)}
+    columns = {name: np.floor(table[:, i]).astype(WIDE.get(name, np.int32))
+               for i, name in enumerate(names)}
     return columns, reasons
 
 
 def _code_reasons(snapshot: Snapshot, columns: dict[str, np.ndarray],
                   reasons: list[tuple[int, str]]) -> None:
-    codes = np.full(len(columns["id"]), -1, dtype=np.int64)
+    codes = np.full(len(columns["id"]), -1, dtype=np.int32)
     positions = np.searchsorted(columns["id"], [experience_id for experience_id, _ in reasons])
     for position, (_id, text) in zip(positions.tolist(), reasons, strict=True):
         if text and text.strip():
