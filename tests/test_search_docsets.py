@@ -51,19 +51,30 @@ QUERIES = ["pensionsrapportering", "lönesystem", "system", "semester", "support
            "rapportering", "tjänstepension"]
 
 
+def later_writes(factory) -> None:
+    """Experiences written after the corpus land in segments of their own: matching
+    and ranking work per segment."""
+    author, system = factory.user(), factory.system()
+    for text in ("Semesterskulden stämmer varje månad, lönesystemet också.",
+                 "Supporten svarar om lön och rapporteringen."):
+        factory.experience(author, system, pros=text)
+
+
 def whoosh_docnums(searcher, query) -> list[int]:
     collector = UnsortedCollector()
     searcher.search_with_collector(query, collector)
     return sorted(collector.results().docs())
 
 
-def test_masks_match_whoosh_for_every_query(app, corpus):
+def test_masks_match_whoosh_for_every_query(app, corpus, factory):
     from kb.models import Experience
 
+    later_writes(factory)
     with app.app_context():
         db.session.delete(db.session.get(Experience, corpus[3]))  # a deletion too
         db.session.commit()
         indexer.drain(wait=5)
+        assert indexer.segment_count() > 1
         with indexer.store().searcher() as searcher:
             sets = docsets(searcher)
             assert sets.joined_parts_indexed()
@@ -86,11 +97,13 @@ RANKED = ["lönesystem", "system", "semester", "support OR lön", "lönesystem s
           "lönesystem NOT semesterskuld", '"stämmer varje månad"']
 
 
-def test_ranking_scores_as_whoosh(app, corpus):
+def test_ranking_scores_as_whoosh(app, corpus, factory):
     """The numpy ranking gives Whoosh's own BM25F scores, so its order (equal
     scores by document number)."""
+    later_writes(factory)
     with app.app_context():
         indexer.drain(wait=5)
+        assert indexer.segment_count() > 1
         with indexer.store().searcher() as searcher:
             sets = docsets(searcher)
             for q in RANKED:
