@@ -20,11 +20,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import exists, insert, select
 
 from kb import vocab
 from kb.extensions import db
-from kb.models import Experience, PayrollSystem, User
+from kb.models import Experience, PayrollSystem, SatisfactionHistory, User
 
 # --------------------------------------------------------------------------- catalogue
 
@@ -1745,5 +1745,33 @@ def seed(count: int, seed: int = 1, batch_size: int = 5000) -> SeedResult:
     if batch:
         db.session.execute(statement, batch)
         written += len(batch)
+    _keep_earlier_satisfactions(seed, batch_size)
     db.session.commit()
     return SeedResult(systems=systems_added, experiences=written, accounts=accounts_added)
+
+
+# How much the satisfaction stated before a confirmation differed: mostly not at all.
+_EARLIER_STEPS = ((0, 55), (-1, 20), (1, 15), (-2, 5), (2, 5))
+
+
+def _keep_earlier_satisfactions(seed: int, batch_size: int) -> None:
+    """What confirmations leave behind (kb.freshness): for each demo experience its
+    author confirmed or updated after writing it, the satisfaction stated when written."""
+    rng = random.Random(f"earlier-{seed}")
+    steps, weights = zip(*_EARLIER_STEPS, strict=True)
+    rows = db.session.execute(
+        select(Experience.id, Experience.satisfaction, Experience.created_at,
+               Experience.confirmed_at)
+        .where(Experience.is_demo, Experience.confirmed_at > Experience.created_at,
+               ~exists().where(SatisfactionHistory.experience_id == Experience.id))
+        .order_by(Experience.id)
+    ).all()
+    statement = insert(SatisfactionHistory.__table__)
+    for start in range(0, len(rows), batch_size):
+        batch = []
+        for experience_id, satisfaction, created, confirmed in rows[start:start + batch_size]:
+            earlier = min(5, max(1, satisfaction + rng.choices(steps, weights)[0]))
+            batch.append({"experience_id": experience_id, "satisfaction": earlier,
+                          "stated_at": created, "recorded_at": confirmed,
+                          "change": "confirmed" if earlier == satisfaction else "updated"})
+        db.session.execute(statement, batch)

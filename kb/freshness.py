@@ -197,20 +197,22 @@ def satisfaction_changes(system_id: int, viewer=None, limit: int = 50) -> Satisf
     satisfactions and the current one; rows whose satisfaction changed the most
     come first. Show the organisation by sector and size band only.
     """
-    with_history = select(SatisfactionHistory.experience_id).distinct()
-    experiences = db.session.scalars(
-        select(Experience)
-        .where(
-            Experience.system_id == system_id,
-            Experience.moderation_state == "published",
-            visible_experiences(viewer),
-            Experience.id.in_(with_history),
-        )
-        .order_by(Experience.confirmed_at.desc(), Experience.id.desc())
-        .limit(limit)
-    ).all()
-    if not experiences:
+    from kb import stats  # here: kb.stats imports this module
+
+    ids = stats.revised_experiences(system_id, viewer, limit)
+    if not ids:
         return SatisfactionChanges([])
+    found = {
+        experience.id: experience
+        for experience in db.session.scalars(
+            select(Experience).where(
+                Experience.id.in_(ids),
+                Experience.moderation_state == "published",
+                visible_experiences(viewer),
+            )
+        )
+    }
+    experiences = [found[i] for i in ids if i in found]
     entries: dict[int, list[SatisfactionHistory]] = {e.id: [] for e in experiences}
     for entry in db.session.scalars(
         select(SatisfactionHistory)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 
 from kb import demo, vocab
 from kb.extensions import db
-from kb.models import Experience, PayrollSystem, User
+from kb.models import Experience, PayrollSystem, SatisfactionHistory, User
 
 TEXT_FIELDS = ("title", "pros", "cons", "tips", "body", "switch_reason")
 NOT_PAYROLL = ("quinyx", "planday", "simployer", "alexishr", "lessor")
@@ -125,6 +125,28 @@ def test_seed_zero_loads_catalogue_and_accounts_only(app):
         result = demo.seed(0)
         assert (result.systems, result.experiences) == (16, 0)
         assert db.session.scalar(select(func.count()).select_from(Experience)) == 0
+
+
+def test_experiences_confirmed_later_keep_their_earlier_satisfaction(app):
+    with app.app_context():
+        demo.seed(400, seed=2)
+        demo.seed(0, seed=2)  # seeding again adds no second history
+        history = db.session.execute(
+            select(SatisfactionHistory.experience_id, SatisfactionHistory.satisfaction,
+                   SatisfactionHistory.stated_at, SatisfactionHistory.change,
+                   Experience.satisfaction, Experience.created_at, Experience.confirmed_at)
+            .join(Experience, Experience.id == SatisfactionHistory.experience_id)
+        ).all()
+        confirmed_later = set(db.session.scalars(
+            select(Experience.id).where(Experience.confirmed_at > Experience.created_at)))
+    assert 20 < len(history) < 120  # about 15 % of 400
+    assert sorted(row[0] for row in history) == sorted(confirmed_later)
+    changed = 0
+    for _id, earlier, stated_at, change, now, created, _confirmed in history:
+        assert 1 <= earlier <= 5 and stated_at == created
+        assert change == ("confirmed" if earlier == now else "updated")
+        changed += earlier != now
+    assert 0 < changed < len(history)
 
 
 # --------------------------------------------------------------------------- values

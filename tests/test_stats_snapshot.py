@@ -3,6 +3,7 @@
 import numpy as np
 from sqlalchemy import func, insert, select, update
 
+from kb import freshness
 from kb.extensions import db
 from kb.models import Experience
 from kb.search.queue import EXPERIENCE, SearchQueueEntry
@@ -49,10 +50,12 @@ def test_the_snapshot_follows_every_kind_of_write(app, factory):
         db.session.execute(update(Experience).where(Experience.id == third)
                            .values(satisfaction=1))
         db.session.commit()
+        freshness.confirm(db.session.get(Experience, third))  # keeps a history entry
     followed, fresh = followed_and_fresh(app)
     assert followed.columns["id"].tolist() == [second, third]
     assert followed.columns["satisfaction"].tolist() == [5, 1]
     assert followed.columns["published"].tolist() == [0, 1]
+    assert followed.columns["has_history"].tolist() == [0, 1]
     assert_same(followed, fresh)
 
     with app.app_context():

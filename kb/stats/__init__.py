@@ -47,6 +47,12 @@ def profiles(systems, user, filters: Filters | None = None, today=None) -> list[
     ]
 
 
+def revised_experiences(system_id: int, user, limit: int) -> list[int]:
+    """Ids of the system's experiences in this viewer's figures whose author kept an
+    earlier satisfaction (kb.freshness), the most recently confirmed first."""
+    return aggregate.revised(snapshot.current(cache.data_version()), system_id, user, limit)
+
+
 def profile(system, user, filters: Filters | None = None, today=None) -> Profile:
     """Every aggregate of one system for this viewer."""
     return profiles([system], user, filters, today)[0]
@@ -55,5 +61,5 @@ def profile(system, user, filters: Filters | None = None, today=None) -> Profile
 __all__ = [
     "MIN_ANSWERS", "RECENT_MONTHS", "Distribution", "Flow", "Group", "Mean", "Nps",
     "Profile", "Reason", "Shares", "SystemRef", "Filters", "FilterError", "recent_cutoff",
-    "common_switches", "profile", "profiles",
+    "common_switches", "profile", "profiles", "revised_experiences",
 ]

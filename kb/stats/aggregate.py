@@ -49,6 +49,16 @@ def counted(snapshot: Snapshot, user, filters: Filters, today: datetime | None =
     return rows
 
 
+def revised(snapshot: Snapshot, system_id: int, user, limit: int) -> list[int]:
+    """Ids of the system's experiences that count for this viewer and have an earlier
+    satisfaction kept, the most recently confirmed first (then the newest id)."""
+    c = snapshot.columns
+    rows = np.flatnonzero(counted(snapshot, user, Filters()) & (c["system_id"] == system_id)
+                          & (c["has_history"] == 1))
+    order = np.lexsort((-c["id"][rows], -c["confirmed"][rows]))[:limit]
+    return c["id"][rows][order].tolist()
+
+
 def profiles(snapshot: Snapshot, systems, user, filters: Filters,
              today: datetime | None = None) -> list[Profile]:
     """One Profile for each system, in the given order."""

@@ -24,11 +24,12 @@ from datetime import datetime
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import case, exists, extract, func, select
 
 from kb import vocab
 from kb.extensions import db
 from kb.models import Experience as E
+from kb.models import SatisfactionHistory
 from kb.search.queue import EXPERIENCE, SearchQueueEntry
 from kb.stats.cache import WINDOW
 
@@ -44,7 +45,7 @@ CODED = {
 CAPABILITY_COUNTED = ("good", "workaround", "missing")
 CHUNK = 20_000
 # Columns that need 64 bits; the others are small codes and counts.
-WIDE = {"id": np.int64, "created": np.int64}
+WIDE = {"id": np.int64, "created": np.int64, "confirmed": np.int64}
 EPOCH = datetime(1970, 1, 1)
 
 
@@ -63,6 +64,11 @@ def _columns() -> dict[str, object]:
         "public": case((E.visibility == "public", 1), else_=0),
         "created": extract("epoch", E.created_at),
         "year": extract("year", E.created_at),
+        "confirmed": extract("epoch", E.confirmed_at),
+        # An earlier satisfaction was kept (kb.freshness); written with a change
+        # of the experience itself, so the queue follows it.
+        "has_history": case(
+            (exists().where(SatisfactionHistory.experience_id == E.id), 1), else_=0),
         "satisfaction": E.satisfaction,
         "recommend": func.coalesce(E.recommend, -1),
     }
