@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
@@ -18,6 +19,9 @@ from sqlalchemy.orm.attributes import flag_modified
 from kb.access import visible_experiences
 from kb.extensions import db
 from kb.models import Experience, SatisfactionHistory, User, utcnow
+
+if TYPE_CHECKING:  # kb.stats imports this module
+    from kb.stats.figures import Revisions
 
 # The author is asked on their next visit once the last confirmation is this old.
 ASK_AFTER_MONTHS = 12
@@ -166,53 +170,62 @@ class SatisfactionChange:
 
 @dataclass
 class SatisfactionChanges:
+    """Every organisation of a system that confirmed or updated its experience, as
+    figures (`revisions`), and the most recently confirmed of them in full (`rows`)."""
+
     rows: list[SatisfactionChange]
+    revisions: Revisions
+
+    @property
+    def n(self) -> int:
+        return self.revisions.n
 
     @property
     def improved(self) -> int:
-        return sum(1 for row in self.rows if row.delta > 0)
+        return self.revisions.improved
 
     @property
     def worsened(self) -> int:
-        return sum(1 for row in self.rows if row.delta < 0)
+        return self.revisions.worsened
 
     @property
     def unchanged(self) -> int:
-        return sum(1 for row in self.rows if row.delta == 0)
+        return self.revisions.unchanged
 
     @property
     def average_first(self) -> float | None:
-        return sum(r.first for r in self.rows) / len(self.rows) if self.rows else None
+        return self.revisions.average_first
 
     @property
     def average_latest(self) -> float | None:
-        return sum(r.latest for r in self.rows) / len(self.rows) if self.rows else None
+        return self.revisions.average_latest
 
 
-def satisfaction_changes(system_id: int, viewer=None, limit: int = 50) -> SatisfactionChanges:
+def satisfaction_changes(system_id: int, viewer=None, shown: int = 10) -> SatisfactionChanges:
     """How satisfaction changed at the same organisations: the published experiences of
     a system the viewer may read that were confirmed or updated at least once.
 
-    Each row is one experience (one organisation's context), with its earlier
-    satisfactions and the current one; rows whose satisfaction changed the most
-    come first. Show the organisation by sector and size band only.
+    The figures cover all of them; the `shown` most recently confirmed come as rows,
+    each one experience (one organisation's context) with its earlier satisfactions
+    and the current one, the largest change first. Show the organisation by sector
+    and size band only.
     """
     from kb import stats  # here: kb.stats imports this module
 
-    ids = stats.revised_experiences(system_id, viewer, limit)
-    if not ids:
-        return SatisfactionChanges([])
+    revisions = stats.revisions(system_id, viewer, shown)
+    if not revisions.recent:
+        return SatisfactionChanges([], revisions)
     found = {
         experience.id: experience
         for experience in db.session.scalars(
             select(Experience).where(
-                Experience.id.in_(ids),
+                Experience.id.in_(revisions.recent),
                 Experience.moderation_state == "published",
                 visible_experiences(viewer),
             )
         )
     }
-    experiences = [found[i] for i in ids if i in found]
+    experiences = [found[i] for i in revisions.recent if i in found]
     entries: dict[int, list[SatisfactionHistory]] = {e.id: [] for e in experiences}
     for entry in db.session.scalars(
         select(SatisfactionHistory)
@@ -229,7 +242,7 @@ def satisfaction_changes(system_id: int, viewer=None, limit: int = 50) -> Satisf
         for experience in experiences
     ]
     rows.sort(key=lambda row: -abs(row.delta))
-    return SatisfactionChanges(rows)
+    return SatisfactionChanges(rows, revisions)
 
 
 def _collapse(points: list[tuple[datetime, int]]) -> list[tuple[datetime, int]]:

@@ -200,3 +200,29 @@ def test_lists_can_leave_out_experiences_not_confirmed_in_24_months(app, factory
         query = experiences_query().where(freshness.fresh_clause())
         assert {e.id for e in db.session.scalars(query)} == {fresh, confirmed_recently}
         assert freshness.is_outdated(db.session.get(Experience, outdated))
+
+
+def test_figures_over_time_cover_every_organisation_the_table_the_latest(app, factory, client):
+    author = factory.user()
+    system = factory.system(slug="heroma", name="Heroma")
+    changes_made = [+1] * 5 + [-2] * 4 + [0] * 3  # 12 organisations
+    ids = [old_experience(factory, author, system, 2, satisfaction=3) for _ in changes_made]
+    with app.app_context():
+        for n, (experience_id, change) in enumerate(zip(ids, changes_made, strict=True)):
+            experience = db.session.get(Experience, experience_id)
+            previous = experience.satisfaction, experience.confirmed_at
+            experience.satisfaction = 3 + change
+            freshness.record_update(experience, *previous,
+                                    now=utcnow() - timedelta(days=len(changes_made) - n))
+        db.session.commit()
+        changes = freshness.satisfaction_changes(system, None)
+    assert (changes.n, changes.improved, changes.worsened, changes.unchanged) == (12, 5, 4, 3)
+    assert changes.average_first == 3
+    assert changes.average_latest == (5 * 4 + 4 * 1 + 3 * 3) / 12
+    # The ten most recently confirmed: the two confirmed first (both +1) drop out.
+    assert len(changes.rows) == 10
+    assert sorted(row.delta for row in changes.rows) == [-2] * 4 + [0] * 3 + [1] * 3
+    page = main_content(client.get("/systems/heroma"))
+    assert "12 organisationer har bekräftat eller uppdaterat sin erfarenhet: 5 mer nöjda, " \
+           "4 mindre nöjda, 3 oförändrade." in page
+    assert "Tabellen visar de 10 senast bekräftade." in page

@@ -55,7 +55,7 @@ def test_the_snapshot_follows_every_kind_of_write(app, factory):
     assert followed.columns["id"].tolist() == [second, third]
     assert followed.columns["satisfaction"].tolist() == [5, 1]
     assert followed.columns["published"].tolist() == [0, 1]
-    assert followed.columns["has_history"].tolist() == [0, 1]
+    assert followed.columns["first_satisfaction"].tolist() == [0, 1]  # confirmed at 1
     assert_same(followed, fresh)
 
     with app.app_context():

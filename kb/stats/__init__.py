@@ -17,6 +17,7 @@ from kb.stats.figures import (
     Nps,
     Profile,
     Reason,
+    Revisions,
     Shares,
     SystemRef,
 )
@@ -47,10 +48,10 @@ def profiles(systems, user, filters: Filters | None = None, today=None) -> list[
     ]
 
 
-def revised_experiences(system_id: int, user, limit: int) -> list[int]:
-    """Ids of the system's experiences in this viewer's figures whose author kept an
-    earlier satisfaction (kb.freshness), the most recently confirmed first."""
-    return aggregate.revised(snapshot.current(cache.data_version()), system_id, user, limit)
+def revisions(system_id: int, user, recent: int) -> Revisions:
+    """How satisfaction moved at the organisations that confirmed or updated their
+    experience of this system (kb.freshness), for this viewer."""
+    return aggregate.revisions(snapshot.current(cache.data_version()), system_id, user, recent)
 
 
 def profile(system, user, filters: Filters | None = None, today=None) -> Profile:
@@ -61,5 +62,5 @@ def profile(system, user, filters: Filters | None = None, today=None) -> Profile
 __all__ = [
     "MIN_ANSWERS", "RECENT_MONTHS", "Distribution", "Flow", "Group", "Mean", "Nps",
     "Profile", "Reason", "Shares", "SystemRef", "Filters", "FilterError", "recent_cutoff",
-    "common_switches", "profile", "profiles", "revised_experiences",
+    "common_switches", "profile", "profiles", "revisions", "Revisions",
 ]

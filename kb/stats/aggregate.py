@@ -23,6 +23,7 @@ from kb.stats.figures import (
     Nps,
     Profile,
     Reason,
+    Revisions,
     Shares,
     SystemRef,
 )
@@ -49,14 +50,23 @@ def counted(snapshot: Snapshot, user, filters: Filters, today: datetime | None =
     return rows
 
 
-def revised(snapshot: Snapshot, system_id: int, user, limit: int) -> list[int]:
-    """Ids of the system's experiences that count for this viewer and have an earlier
-    satisfaction kept, the most recently confirmed first (then the newest id)."""
+def revisions(snapshot: Snapshot, system_id: int, user, recent: int) -> Revisions:
+    """The system's experiences that count for this viewer and kept an earlier
+    satisfaction: first statement against today's, and the `recent` most recently
+    confirmed (then the newest id)."""
     c = snapshot.columns
     rows = np.flatnonzero(counted(snapshot, user, Filters()) & (c["system_id"] == system_id)
-                          & (c["has_history"] == 1))
-    order = np.lexsort((-c["id"][rows], -c["confirmed"][rows]))[:limit]
-    return c["id"][rows][order].tolist()
+                          & (c["first_satisfaction"] > 0))
+    first, latest = c["first_satisfaction"][rows], c["satisfaction"][rows]
+    order = np.lexsort((-c["id"][rows], -c["confirmed"][rows]))[:recent]
+    return Revisions(
+        improved=int(np.count_nonzero(latest > first)),
+        worsened=int(np.count_nonzero(latest < first)),
+        unchanged=int(np.count_nonzero(latest == first)),
+        first_total=int(first.sum()),
+        latest_total=int(latest.sum()),
+        recent=tuple(c["id"][rows][order].tolist()),
+    )
 
 
 def profiles(snapshot: Snapshot, systems, user, filters: Filters,

@@ -143,6 +143,32 @@ class Flow:
     reasons: tuple[Reason, ...] = ()
 
 
+@dataclass(frozen=True)
+class Revisions:
+    """A system's experiences whose authors confirmed or updated them and kept the
+    earlier satisfaction (kb.freshness): how satisfaction moved from the first
+    statement to today's, and which were confirmed most recently."""
+
+    improved: int = 0
+    worsened: int = 0
+    unchanged: int = 0
+    first_total: int = 0
+    latest_total: int = 0
+    recent: tuple[int, ...] = ()  # experience ids, the most recently confirmed first
+
+    @property
+    def n(self) -> int:
+        return self.improved + self.worsened + self.unchanged
+
+    @property
+    def average_first(self) -> float | None:
+        return self.first_total / self.n if self.n else None
+
+    @property
+    def average_latest(self) -> float | None:
+        return self.latest_total / self.n if self.n else None
+
+
 @dataclass
 class Profile:
     """Every aggregate of one system, for one audience and one set of filters."""

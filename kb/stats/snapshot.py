@@ -24,7 +24,7 @@ from datetime import datetime
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import case, exists, extract, func, select
+from sqlalchemy import case, extract, func, select
 
 from kb import vocab
 from kb.extensions import db
@@ -65,10 +65,14 @@ def _columns() -> dict[str, object]:
         "created": extract("epoch", E.created_at),
         "year": extract("year", E.created_at),
         "confirmed": extract("epoch", E.confirmed_at),
-        # An earlier satisfaction was kept (kb.freshness); written with a change
-        # of the experience itself, so the queue follows it.
-        "has_history": case(
-            (exists().where(SatisfactionHistory.experience_id == E.id), 1), else_=0),
+        # The first satisfaction kept when the author confirmed or updated it
+        # (kb.freshness), 0 if none; always written with a change of the
+        # experience itself, so the queue follows it.
+        "first_satisfaction": func.coalesce(
+            select(SatisfactionHistory.satisfaction)
+            .where(SatisfactionHistory.experience_id == E.id)
+            .order_by(SatisfactionHistory.stated_at, SatisfactionHistory.id)
+            .limit(1).scalar_subquery(), 0),
         "satisfaction": E.satisfaction,
         "recommend": func.coalesce(E.recommend, -1),
     }
