@@ -37,10 +37,16 @@ def decimal(value: float | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+def thousands(value: int) -> str:
+    """A whole number the Swedish way: 11 880, with a no-break space."""
+    return f"{value:,}".replace(",", "\u00a0")
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         swedish_date=swedish_date,
         paragraphs=paragraphs,
         decimal=decimal,
+        thousands=thousands,
     )
     app.jinja_env.globals.update(vocab=vocab, label=vocab.label)

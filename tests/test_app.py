@@ -95,3 +95,11 @@ def test_migrations_build_the_schema_from_empty(empty_database_url, tmp_path):
         db.engine.dispose()
     assert {"user_account", "organisation", "payroll_system", "experience"} <= tables
     assert version
+
+
+def test_large_counts_are_written_the_swedish_way():
+    from kb.templating import thousands
+
+    assert thousands(11880) == "11\u00a0880"
+    assert thousands(1234567) == "1\u00a0234\u00a0567"
+    assert thousands(999) == "999"
