@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, insert, select, text
 
 from kb import vocab
 from kb.extensions import db
@@ -1747,6 +1747,10 @@ def seed(count: int, seed: int = 1, batch_size: int = 5000) -> SeedResult:
         written += len(batch)
     _keep_earlier_satisfactions(seed, batch_size)
     db.session.commit()
+    if written and db.engine.dialect.name == "postgresql":
+        # Planner statistics for the rows just loaded, before autovacuum gets to it.
+        db.session.execute(text("ANALYZE experience, satisfaction_history"))
+        db.session.commit()
     return SeedResult(systems=systems_added, experiences=written, accounts=accounts_added)
 
 
