@@ -120,3 +120,19 @@ def test_ranking_scores_as_whoosh(app, corpus, factory):
                 ranked = top_documents(sets, query, sets.evaluate(query), limit=100)
                 assert ranked == expected, q
                 assert top_documents(sets, query, sets.evaluate(query), 2) == expected[:2]
+
+
+def test_segments_no_longer_in_use_leave_the_cache(app, corpus):
+    from kb import search
+    from kb.search import docsets as cache
+
+    def cached_folders():
+        return {folder for folder, _segment_id in cache._segments}
+
+    with app.app_context():
+        assert search.search_experiences({"q": "lönesystem"}, None).total
+        before = cached_folders()
+        search.rebuild_index()  # a new generation in a new folder
+        assert search.search_experiences({"q": "lönesystem"}, None).total
+        after = cached_folders()
+    assert len(after) == 1 and after != before

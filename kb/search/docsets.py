@@ -110,6 +110,15 @@ def _segment(segreader) -> _Segment:
         return seg
 
 
+def _forget_segments_except(keys: set) -> None:
+    """Segments the index in use no longer has (merged away, or an older generation
+    after `kb reindex`) leave the cache: their postings can take tens of megabytes.
+    A thread still searching an older searcher rebuilds what it needs."""
+    with _segments_lock:
+        for key in [key for key in _segments if key not in keys]:
+            del _segments[key]
+
+
 def _leaf_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
     """Every (id, weight) of a postings matcher, deleted documents included, as arrays.
 
@@ -279,6 +288,7 @@ class DocSets:
         self.searcher = searcher
         reader = searcher.reader()
         self.leaves = [(r, offset, _segment(r)) for r, offset in reader.leaf_readers()]
+        _forget_segments_except({_segment_key(r) for r, _offset, _seg in self.leaves})
         self.n = reader.doc_count_all()
         live = (1 << self.n) - 1
         for r, offset, seg in self.leaves:
