@@ -209,11 +209,13 @@ class Experience(db.Model):
         _rating_check("satisfaction", 1, 5),
         *(_rating_check(f"rating_{key}", 1, 5) for key in vocab.SUB_RATINGS),
         _rating_check("recommend", 0, 10),
-        # The system page lists a system's published experiences newest first.
-        Index("ix_experience_system_state_created", "system_id", "moderation_state", "created_at"),
+        # The system page lists a system's published experiences newest first, under
+        # the profile's filters: checked in the index while walking it, not in the rows.
+        Index("ix_experience_system_newest", "system_id", "moderation_state", "created_at", "id",
+              "visibility", "sector", "size_band", "reviewer_role"),
         Index("ix_experience_created", "created_at"),
-        # Statistics (kb.stats): one covering index, so profiles and comparisons are
-        # computed from the index alone, never from the wide rows...
+        # Counts under the profile's filters (the system page's list) and the home
+        # page's switches come from these indexes alone, never from the wide rows...
         Index(
             "ix_experience_stats",
             "system_id", "moderation_state", "visibility", "sector", "size_band",
@@ -235,8 +237,6 @@ class Experience(db.Model):
                 ("ix_experience_switches_out", "switched_from_id", "system_id"),
             )
         ),
-        # The statistics cache's data version reads the newest change.
-        Index("ix_experience_updated", "updated_at"),
     )
 
     def sub_rating(self, key: str) -> int | None:
