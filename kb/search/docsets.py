@@ -66,18 +66,55 @@ def mask_to_ids(mask: int) -> list[int]:
 # Per segment -----------------------------------------------------------------------
 
 
+class _Kept:
+    """Values kept least recently used out, safe across threads: at most `entries`
+    of them, or at most `budget` bytes in all (as `size` counts a value)."""
+
+    def __init__(self, entries: int | None = None, budget: int | None = None, size=None):
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self._entries, self._budget, self._size = entries, budget, size
+        self._bytes = 0
+
+    def get(self, key):
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        """Keep the value (the first one stays if another thread kept one meanwhile)."""
+        with self._lock:
+            if key in self._values:
+                return self._values[key]
+            self._values[key] = value
+            if self._size:
+                self._bytes += self._size(value)
+            while len(self._values) > 1 and (
+                    (self._entries and len(self._values) > self._entries)
+                    or (self._budget and self._bytes > self._budget)):
+                _key, old = self._values.popitem(last=False)
+                if self._size:
+                    self._bytes -= self._size(old)
+            return value
+
+
+def _postings_size(postings) -> int:
+    ids, weights = postings
+    return ids.nbytes + weights.nbytes
+
+
 class _Segment:
     """What is cached for one immutable segment."""
 
     def __init__(self, n: int):
         self.n = n
-        self.lock = threading.Lock()
-        self.terms: OrderedDict = OrderedDict()
-        self.postings: OrderedDict = OrderedDict()
-        self.postings_bytes = 0
+        self.terms = _Kept(entries=MAX_TERMS_PER_SEGMENT)  # term and phrase masks
+        self.postings = _Kept(budget=MAX_POSTINGS_BYTES_PER_SEGMENT, size=_postings_size)
         self.lengths: dict[str, np.ndarray] = {}
         self.columns: dict[str, list] = {}
-        self.ranges: OrderedDict = OrderedDict()
+        self.ranges = _Kept(entries=64)
         self.orders: dict[str, list[int]] = {}
         self.lexicons: dict[str, list[str]] = {}
 
@@ -159,41 +196,24 @@ def _leaf_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
 def _segment_postings(segreader, seg: _Segment, fieldname: str, text):
     """A term's (ids, weights) in one segment, kept while within the byte budget."""
     key = (fieldname, text)
-    with seg.lock:
-        found = seg.postings.get(key)
-        if found is not None:
-            seg.postings.move_to_end(key)
-            return found
+    found = seg.postings.get(key)
+    if found is not None:
+        return found
     try:
         present = (fieldname, text) in segreader
     except (KeyError, TypeError, ValueError):
         present = False
     found = (_leaf_postings(segreader.postings(fieldname, text)) if present
              else (np.zeros(0, dtype=np.int64), np.zeros(0)))
-    size = found[0].nbytes + found[1].nbytes
-    with seg.lock:
-        if key not in seg.postings:
-            seg.postings[key] = found
-            seg.postings_bytes += size
-        while seg.postings_bytes > MAX_POSTINGS_BYTES_PER_SEGMENT and len(seg.postings) > 1:
-            _old, (ids, weights) = seg.postings.popitem(last=False)
-            seg.postings_bytes -= ids.nbytes + weights.nbytes
-    return found
+    return seg.postings.put(key, found)
 
 
 def _segment_term(segreader, seg: _Segment, fieldname: str, text) -> int:
     key = (fieldname, text)
-    with seg.lock:
-        mask = seg.terms.get(key)
-        if mask is not None:
-            seg.terms.move_to_end(key)
-            return mask
-    ids, _weights = _segment_postings(segreader, seg, fieldname, text)
-    mask = ids_to_mask(ids, seg.n)
-    with seg.lock:
-        seg.terms[key] = mask
-        while len(seg.terms) > MAX_TERMS_PER_SEGMENT:
-            seg.terms.popitem(last=False)
+    mask = seg.terms.get(key)
+    if mask is None:
+        ids, _weights = _segment_postings(segreader, seg, fieldname, text)
+        mask = seg.terms.put(key, ids_to_mask(ids, seg.n))
     return mask
 
 
@@ -204,22 +224,15 @@ def _segment_phrase(subsearcher, segreader, seg: _Segment, q) -> int:
     occurs in the segment, and once per segment rather than once per searcher:
     a write adds a small segment and leaves the others' phrase masks valid."""
     key = ("phrase", q.fieldname, tuple(q.words), q.slop)
-    with seg.lock:
-        mask = seg.terms.get(key)
-        if mask is not None:
-            seg.terms.move_to_end(key)
-            return mask
+    mask = seg.terms.get(key)
+    if mask is not None:
+        return mask
     candidates = (1 << seg.n) - 1
     for word in q.words:
         candidates &= _segment_term(segreader, seg, q.fieldname, word)
         if not candidates:
             break
-    mask = ids_to_mask(q.docs(subsearcher), seg.n) if candidates else 0
-    with seg.lock:
-        seg.terms[key] = mask
-        while len(seg.terms) > MAX_TERMS_PER_SEGMENT:
-            seg.terms.popitem(last=False)
-    return mask
+    return seg.terms.put(key, ids_to_mask(q.docs(subsearcher), seg.n) if candidates else 0)
 
 
 def _segment_lengths(segreader, seg: _Segment, fieldname: str) -> np.ndarray:
@@ -256,16 +269,11 @@ def _segment_column(segreader, seg: _Segment, fieldname: str) -> list:
 
 def _segment_at_least(segreader, seg: _Segment, fieldname: str, low) -> int:
     key = (fieldname, low)
-    with seg.lock:
-        mask = seg.ranges.get(key)
+    mask = seg.ranges.get(key)
     if mask is None:
         column = _segment_column(segreader, seg, fieldname)
-        mask = ids_to_mask((i for i, v in enumerate(column) if v is not None and v >= low),
-                           seg.n)
-        with seg.lock:
-            seg.ranges[key] = mask
-            while len(seg.ranges) > 64:
-                seg.ranges.popitem(last=False)
+        mask = seg.ranges.put(key, ids_to_mask(
+            (i for i, v in enumerate(column) if v is not None and v >= low), seg.n))
     return mask
 
 

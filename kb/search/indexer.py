@@ -237,8 +237,8 @@ def drain_quietly() -> None:
         if not has_request_context():
             drain()
             return
-        drain(merge=False)
-        if segment_count() >= MERGE_AT_SEGMENTS:
+        # Only a drain that wrote can have added a segment.
+        if drain(merge=False) and segment_count() >= MERGE_AT_SEGMENTS:
             _merge_after_response()
     except Exception:  # the queue keeps the work for the next drain
         log.exception("Applying the search queue failed; it stays queued.")

@@ -14,6 +14,7 @@ import numpy as np
 
 from kb import vocab
 from kb.stats.figures import (
+    CAPABILITY_SHARE_LEVELS,
     DETRACTOR_MAX,
     PROMOTER_MIN,
     Distribution,
@@ -29,7 +30,7 @@ from kb.stats.figures import (
 )
 from kb.stats.filters import Filters, recent_cutoff
 from kb.stats.queries import audience, system_refs
-from kb.stats.snapshot import CAPABILITY_COUNTED, CODED, Snapshot
+from kb.stats.snapshot import CODED, Snapshot
 
 # How many of the most common reasons are shown for each switch.
 REASONS_PER_FLOW = 3
@@ -114,8 +115,8 @@ def _fill_main(profile: Profile, c: dict[str, np.ndarray], mine: np.ndarray) -> 
         profile.sub_ratings[key] = Mean(int(ratings.sum()), int(np.count_nonzero(ratings)))
     profile.capabilities = {}
     for key in vocab.CAPABILITIES:
-        levels = np.bincount(c[f"cap_{key}"][mine] + 1, minlength=len(CAPABILITY_COUNTED) + 1)
-        counts = {level: int(levels[i + 1]) for i, level in enumerate(CAPABILITY_COUNTED)}
+        levels = np.bincount(c[f"cap_{key}"][mine] + 1, minlength=len(CAPABILITY_SHARE_LEVELS) + 1)
+        counts = {level: int(levels[i + 1]) for i, level in enumerate(CAPABILITY_SHARE_LEVELS)}
         profile.capabilities[key] = Shares(**counts, unknown=n - sum(counts.values()))
 
 

@@ -32,6 +32,7 @@ from kb.models import Experience as E
 from kb.models import SatisfactionHistory
 from kb.search.queue import EXPERIENCE, SearchQueueEntry
 from kb.stats.cache import WINDOW
+from kb.stats.figures import CAPABILITY_SHARE_LEVELS
 
 # Coded columns: the code's position in its vocabulary, -1 for anything else.
 CODED = {
@@ -40,9 +41,6 @@ CODED = {
     "reviewer_role": vocab.PROFESSIONAL_ROLES,
     "usage_status": vocab.USAGE_STATUSES,
 }
-# Capability answers that count in the shares, as 0, 1, 2 ("unknown" and
-# anything else is -1).
-CAPABILITY_COUNTED = ("good", "workaround", "missing")
 CHUNK = 20_000
 # Columns that need 64 bits; the others are small codes and counts.
 WIDE = {"id": np.int64, "created": np.int64, "confirmed": np.int64}
@@ -81,7 +79,8 @@ def _columns() -> dict[str, object]:
     for key in vocab.SUB_RATINGS:
         columns[f"rating_{key}"] = func.coalesce(getattr(E, f"rating_{key}"), 0)
     for key in vocab.CAPABILITIES:
-        columns[f"cap_{key}"] = _coded(getattr(E, f"cap_{key}"), CAPABILITY_COUNTED)
+        # The answers that count in the shares as 0, 1, 2; "unknown" is -1.
+        columns[f"cap_{key}"] = _coded(getattr(E, f"cap_{key}"), CAPABILITY_SHARE_LEVELS)
     return columns
 
 
