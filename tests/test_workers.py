@@ -5,6 +5,7 @@ agrees. Runs on SQLite, or on PostgreSQL when KB_TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import os
 import re
@@ -199,7 +200,12 @@ def test_acknowledged_submissions_survive_a_killed_worker(empty_database_url, tm
     acknowledged: list[tuple[int, str, int]] = []  # (experience id, word, member)
     problems: list[str] = []
     stop = threading.Event()
+    killed = threading.Event()
     lock = threading.Lock()
+
+    def when() -> str:
+        return "" if killed.is_set() else " before the kill"
+
     try:
         _wait_until_serving(base, process, time.monotonic() + 30)
         members = []
@@ -219,10 +225,11 @@ def test_acknowledged_submissions_survive_a_killed_worker(empty_database_url, tm
                     with lock:
                         acknowledged.append((experience_id, word, index))
                     member.request("/search?q=semesterber%C3%A4kning")
-                except (OSError, AttributeError) as error:
-                    # A request the killed worker was serving fails: not acknowledged.
+                except (OSError, http.client.HTTPException, AttributeError) as error:
+                    # A request the killed worker was serving fails, or its response is
+                    # cut off: not acknowledged.
                     with lock:
-                        problems.append(f"member {index}: {type(error).__name__}")
+                        problems.append(f"member {index}: {type(error).__name__}{when()}")
                 except RefusedError as error:
                     with lock:
                         problems.append(f"member {index}: {error}")
@@ -238,9 +245,10 @@ def test_acknowledged_submissions_survive_a_killed_worker(empty_database_url, tm
                     if status != 200:
                         with lock:
                             problems.append(f"search answered {status}")
-                except OSError as error:
+                except (OSError, http.client.HTTPException) as error:
+                    # Cut off by the killed worker; any answer it finished is checked above.
                     with lock:
-                        problems.append(f"search: {type(error).__name__}")
+                        problems.append(f"search: {type(error).__name__}{when()}")
                 n += 1
 
         threads = [threading.Thread(target=submit_loop, args=(i, m), daemon=True)
@@ -252,6 +260,7 @@ def test_acknowledged_submissions_survive_a_killed_worker(empty_database_url, tm
         _wait_for(lambda: len(acknowledged) >= SUBMISSIONS_PER_PHASE, PHASE_SECONDS)
         before = _workers(process.pid)
         assert len(before) == WORKERS, f"workers: {before}"
+        killed.set()
         os.kill(before[0], signal.SIGKILL)
         killed_at = len(acknowledged)
         _wait_for(lambda: len(acknowledged) >= killed_at + SUBMISSIONS_PER_PHASE, PHASE_SECONDS)
@@ -264,7 +273,8 @@ def test_acknowledged_submissions_survive_a_killed_worker(empty_database_url, tm
         assert before[0] not in after and len(after) == WORKERS, "the master replaced the worker"
         assert killed_at > 0 and len(acknowledged) > killed_at, (
             f"submissions acknowledged before and after the kill; problems: {problems[:10]}")
-        assert not [p for p in problems if "answered" in p], problems
+        # Only the killed worker's requests may fail, and nothing may be refused.
+        assert not [p for p in problems if "answered" in p or "before the kill" in p], problems
 
         # Every acknowledged experience is stored ...
         engine = create_engine(database_url)
@@ -296,4 +306,7 @@ def test_acknowledged_submissions_survive_a_killed_worker(empty_database_url, tm
     status = subprocess.run([str(BIN / "kb"), "index-status"], env=env, capture_output=True,
                             text=True, timeout=120, check=False)
     assert status.returncode == 0, status.stdout + status.stderr
-    assert f"Experiences in the database: {200 + len(acknowledged)}" in status.stdout
+    # A submission whose answer the killed worker never sent may have been stored.
+    unanswered = len([p for p in problems if p.startswith("member")])
+    stored = int(re.search(r"Experiences in the database: (\d+)", status.stdout).group(1))
+    assert 200 + len(acknowledged) <= stored <= 200 + len(acknowledged) + unanswered
