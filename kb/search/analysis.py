@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 
 import Stemmer
 from whoosh.analysis import Token, Tokenizer
@@ -231,13 +232,12 @@ class SwedishAnalyzer(Tokenizer):
             if parts:
                 position += 1
 
-
     def positions(self, value: str) -> dict[str, list[int]]:
         """Each indexed term with its positions, as __call__ would produce them
         for indexing (mode "index"); the bulk builder's fast path."""
         kind = self.kind
         cache = _word_cache
-        found: dict[str, list[int]] = {}
+        found: defaultdict[str, list[int]] = defaultdict(list)
         position = 0
         for word in _WORD.findall(nfc(value)):
             key = cache.get((kind, word), "")
@@ -246,30 +246,21 @@ class SwedishAnalyzer(Tokenizer):
             if key is None:
                 continue
             if kind != "parts":
-                poses = found.get(key)
-                if poses is None:
-                    found[key] = [position]
-                else:
-                    poses.append(position)
+                found[key].append(position)
                 position += 1
                 continue
             parts = compound_parts(key)
-            if parts:
-                first = position
-                for part in parts:
-                    poses = found.get(part)
-                    if poses is None:
-                        found[part] = [position]
-                    else:
-                        poses.append(position)
-                    position += 1
-                for joined in joined_parts(parts):
-                    poses = found.get(joined)
-                    if poses is None:
-                        found[joined] = [first]
-                    elif poses[-1] != first:
-                        poses.append(first)
+            if not parts:
+                continue
+            first = position
+            for part in parts:
+                found[part].append(position)
                 position += 1
+            for joined in joined_parts(parts):
+                poses = found[joined]
+                if not poses or poses[-1] != first:
+                    poses.append(first)
+            position += 1
         return found
 
 

@@ -25,11 +25,13 @@ from array import array
 from pickle import dumps
 
 from whoosh.formats import Frequency, Positions
+from whoosh.index import TOC, LockError, clean_files
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from kb.search.analysis import SwedishAnalyzer
+from kb.search.index import UniqueCodec
 
 # Small fields whose values repeat (codes, ids of systems): cache their postings.
 _CACHE_VALUES = 5000
@@ -201,8 +203,6 @@ def build_segment(ix, documents, progress=None, **writer_args):
     """Write the documents into one new segment of `ix` (the caller holds the
     index's lock and commits); returns (the finished Segment, documents).
     `progress(n)` is called every 1,000 documents."""
-    from kb.search.index import UniqueCodec
-
     writer = BulkSegmentWriter(ix, _lk=False, compound=False, codec=UniqueCodec(),
                                **writer_args)
     count = 0
@@ -226,8 +226,6 @@ def build_segment(ix, documents, progress=None, **writer_args):
 def commit_segments(ix, build):
     """Take the index's lock, run `build()` (which returns new segments, built
     with `build_segment`), and commit those segments beside the existing ones."""
-    from whoosh.index import TOC, LockError, clean_files
-
     lock = ix.lock("WRITELOCK")
     if not lock.acquire(blocking=False):
         raise LockError

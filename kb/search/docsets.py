@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import heapq
 import threading
-from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
@@ -25,6 +24,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
+from kb.lru import LeastRecentlyUsed
 from kb.search.analysis import JOIN
 
 # Term masks kept per segment (most recently used first out when full).
@@ -66,40 +66,6 @@ def mask_to_ids(mask: int) -> list[int]:
 # Per segment -----------------------------------------------------------------------
 
 
-class _Kept:
-    """Values kept least recently used out, safe across threads: at most `entries`
-    of them, or at most `budget` bytes in all (as `size` counts a value)."""
-
-    def __init__(self, entries: int | None = None, budget: int | None = None, size=None):
-        self._values: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-        self._entries, self._budget, self._size = entries, budget, size
-        self._bytes = 0
-
-    def get(self, key):
-        with self._lock:
-            value = self._values.get(key)
-            if value is not None:
-                self._values.move_to_end(key)
-            return value
-
-    def put(self, key, value):
-        """Keep the value (the first one stays if another thread kept one meanwhile)."""
-        with self._lock:
-            if key in self._values:
-                return self._values[key]
-            self._values[key] = value
-            if self._size:
-                self._bytes += self._size(value)
-            while len(self._values) > 1 and (
-                    (self._entries and len(self._values) > self._entries)
-                    or (self._budget and self._bytes > self._budget)):
-                _key, old = self._values.popitem(last=False)
-                if self._size:
-                    self._bytes -= self._size(old)
-            return value
-
-
 def _postings_size(postings) -> int:
     ids, weights = postings
     return ids.nbytes + weights.nbytes
@@ -110,17 +76,17 @@ class _Segment:
 
     def __init__(self, n: int):
         self.n = n
-        self.terms = _Kept(entries=MAX_TERMS_PER_SEGMENT)  # term and phrase masks
-        self.postings = _Kept(budget=MAX_POSTINGS_BYTES_PER_SEGMENT, size=_postings_size)
+        self.terms = LeastRecentlyUsed(entries=MAX_TERMS_PER_SEGMENT)  # term and phrase masks
+        self.postings = LeastRecentlyUsed(budget=MAX_POSTINGS_BYTES_PER_SEGMENT,
+                                          size=_postings_size)
         self.lengths: dict[str, np.ndarray] = {}
         self.columns: dict[str, list] = {}
-        self.ranges = _Kept(entries=64)
+        self.ranges = LeastRecentlyUsed(entries=64)
         self.orders: dict[str, list[int]] = {}
         self.lexicons: dict[str, list[str]] = {}
 
 
-_segments: OrderedDict = OrderedDict()
-_segments_lock = threading.Lock()
+_segments = LeastRecentlyUsed(entries=MAX_SEGMENTS)
 
 
 def _segment_key(segreader):
@@ -136,24 +102,10 @@ def _segment(segreader) -> _Segment:
     key = _segment_key(segreader)
     if key is None:  # an empty index: nothing worth keeping
         return _Segment(segreader.doc_count_all())
-    with _segments_lock:
-        seg = _segments.get(key)
-        if seg is None:
-            seg = _segments[key] = _Segment(segreader.doc_count_all())
-            while len(_segments) > MAX_SEGMENTS:
-                _segments.popitem(last=False)
-        else:
-            _segments.move_to_end(key)
-        return seg
-
-
-def _forget_segments_except(keys: set) -> None:
-    """Segments the index in use no longer has (merged away, or an older generation
-    after `kb reindex`) leave the cache: their postings can take tens of megabytes.
-    A thread still searching an older searcher rebuilds what it needs."""
-    with _segments_lock:
-        for key in [key for key in _segments if key not in keys]:
-            del _segments[key]
+    seg = _segments.get(key)
+    if seg is None:
+        seg = _segments.put(key, _Segment(segreader.doc_count_all()))
+    return seg
 
 
 def _leaf_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
@@ -296,7 +248,11 @@ class DocSets:
         self.searcher = searcher
         reader = searcher.reader()
         self.leaves = [(r, offset, _segment(r)) for r, offset in reader.leaf_readers()]
-        _forget_segments_except({_segment_key(r) for r, _offset, _seg in self.leaves})
+        # Segments the index in use no longer has (merged away, or an older
+        # generation after `kb reindex`) leave the cache: their postings can take
+        # tens of megabytes. A thread still searching an older searcher rebuilds
+        # what it needs.
+        _segments.keep_only({_segment_key(r) for r, _offset, _seg in self.leaves})
         self.n = reader.doc_count_all()
         live = (1 << self.n) - 1
         for r, offset, seg in self.leaves:
@@ -307,7 +263,7 @@ class DocSets:
                 live &= ~(ids_to_mask(deleted, seg.n) << offset)
         self.live = live
         self._terms: dict = {}
-        self._lock = threading.Lock()
+        self._joined_known: bool | None = None
 
     # Building blocks ------------------------------------------------------------
 
@@ -404,17 +360,11 @@ class DocSets:
         """Whether every segment indexes runs of compound parts as joined terms
         (`lön+system`); an index built before they existed has none until
         `kb reindex`, and keeps Whoosh's phrase matching meanwhile."""
-        known = getattr(self, "_joined_known", None)
-        if known is None:
-            known = True
-            for r, _offset, seg in self.leaves:
-                words = _segment_lexicon(r, seg, "parts") if "parts" in \
-                    self.searcher.schema else []
-                if words and not any(JOIN in w for w in words):
-                    known = False
-                    break
-            self._joined_known = known
-        return known
+        if self._joined_known is None:
+            self._joined_known = "parts" not in self.searcher.schema or all(
+                not words or any(JOIN in w for w in words)
+                for words in (_segment_lexicon(r, seg, "parts") for r, _o, seg in self.leaves))
+        return self._joined_known
 
     def _joined(self, q):
         """A phrase of compound parts as the single joined term, when indexed."""

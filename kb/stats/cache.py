@@ -7,13 +7,13 @@ only), so a write by any process makes every process recompute.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import replace
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from kb.extensions import db
+from kb.lru import LeastRecentlyUsed
 from kb.models import Experience, PayrollSystem
 from kb.search.queue import SearchQueueEntry
 from kb.stats.figures import Profile, SystemRef
@@ -53,30 +53,29 @@ def data_version() -> tuple:
 
 
 class ProfileCache:
+    """Profiles of one data version; a new version starts empty."""
+
     def __init__(self, max_entries: int = MAX_ENTRIES):
         self.max_entries = max_entries
-        self._entries: OrderedDict[tuple, Profile] = OrderedDict()
+        self._entries = LeastRecentlyUsed(entries=max_entries)
         self._version: tuple | None = None
         self._lock = threading.Lock()
 
     def get(self, version: tuple, key: tuple) -> Profile | None:
         with self._lock:
             if version != self._version:
-                self._entries.clear()
+                self._entries = LeastRecentlyUsed(entries=self.max_entries)
                 self._version = version
                 return None
-            profile = self._entries.get(key)
-            if profile is not None:
-                self._entries.move_to_end(key)
-            return profile
+            entries = self._entries
+        return entries.get(key)
 
     def put(self, version: tuple, key: tuple, profile: Profile) -> None:
         with self._lock:
             if version != self._version:
                 return
-            self._entries[key] = profile
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            entries = self._entries
+        entries.put(key, profile)
 
 
 def profile_cache() -> ProfileCache:

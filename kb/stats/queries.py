@@ -8,9 +8,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from kb.access import visible_experiences
 from kb.extensions import db
 from kb.models import Experience, PayrollSystem
-from kb.stats.figures import (
-    SystemRef,
-)
+from kb.stats.figures import SystemRef
 
 E = Experience
 

@@ -38,9 +38,10 @@ def add_comment(experience_id: int):
     parent = None
     parent_id = request.form.get("parent_id", "")
     if parent_id:
-        if as_id(parent_id) is None:
+        number = as_id(parent_id)
+        if number is None:
             abort(400)
-        parent = comments.get_comment(as_id(parent_id))
+        parent = comments.get_comment(number)
         if parent.experience_id != experience.id:
             abort(404)
     form = comments.CommentForm()
