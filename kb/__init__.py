@@ -1,6 +1,7 @@
 """kb: which payroll system Swedish organisations run, and how satisfied they are."""
 
 import os
+import weakref
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -67,7 +68,15 @@ def _refuse_dev_secret_in_production(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from kb import models  # noqa: F401  (registers the tables)
-    from kb.extensions import configure_engine, csrf, db, limiter, login_manager, migrate
+    from kb.extensions import (
+        configure_engine,
+        csrf,
+        db,
+        figure_caches,
+        limiter,
+        login_manager,
+        migrate,
+    )
 
     db.init_app(app)
     with app.app_context():
@@ -79,9 +88,27 @@ def register_extensions(app: Flask) -> None:
     from kb import security
 
     security.init_app(app)
-    from kb import search
+    register_projections(app)
+    from kb.stats.cache import FigureCaches
 
-    search.init_app(app)
+    figure_caches.init_app(app, FigureCaches())
+
+
+def register_projections(app: Flask) -> None:
+    """The search index of this server, following the change log after every commit."""
+    from kb import changelog, indexing
+    from kb.extensions import search_index
+    from kb.search import IndexStore
+
+    store = IndexStore(app.config["INDEX_DIR"])
+    try:
+        store.ensure()
+    except OSError as error:  # reported by /healthz and at the first search
+        app.logger.warning("The search index at %s is unavailable: %s", store.root, error)
+    search_index.init_app(app, store)
+    weakref.finalize(app, store.close)
+    changelog.register_session_events()
+    changelog.on_commit(indexing.after_commit)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -104,5 +131,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from kb.cli import register as register_cli
+    from kb.indexing.commands import register as register_index_commands
 
     register_cli(app)
+    register_index_commands(app)

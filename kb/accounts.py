@@ -3,16 +3,30 @@
 from flask import current_app
 from sqlalchemy import select, update
 
+from kb.errors import Invalid
 from kb.extensions import db
 from kb.models import InviteCode, Organisation, User, utcnow
 
 
-class AccountError(ValueError):
-    """A reason, in Swedish, why an account cannot be created."""
+class AccountError(Invalid):
+    """A reason, in Swedish, why an account change cannot be made (`field` names the
+    form field it belongs to)."""
+
+
+def password_method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]
+
+
+def set_password(user: User, password: str) -> None:
+    user.set_password(password, method=password_method())
 
 
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == User.normalise_email(email)))
+
+
+def get_member(member_id: int) -> User | None:
+    return db.session.get(User, member_id)
 
 
 def create_account(
@@ -28,10 +42,11 @@ def create_account(
     invite: InviteCode | None = None,
 ) -> User:
     if find_by_email(email) is not None:
-        raise AccountError("Det finns redan ett konto med den e-postadressen.")
+        raise AccountError("Det finns redan ett konto med den e-postadressen.", field="email")
     if len(password) < current_app.config["MIN_PASSWORD_LENGTH"]:
         raise AccountError(
-            f"Lösenordet måste ha minst {current_app.config['MIN_PASSWORD_LENGTH']} tecken."
+            f"Lösenordet måste ha minst {current_app.config['MIN_PASSWORD_LENGTH']} tecken.",
+            field="password",
         )
     user = User(
         email=User.normalise_email(email),
@@ -39,7 +54,7 @@ def create_account(
         site_role=site_role,
         professional_role=professional_role or None,
     )
-    user.set_password(password)
+    set_password(user, password)
     if sector and size_band:
         user.organisation = Organisation(
             name=(organisation_name or "").strip(), sector=sector, size_band=size_band
@@ -55,7 +70,7 @@ def create_account(
         )
         if taken.rowcount != 1:
             db.session.rollback()
-            raise AccountError("Inbjudningskoden är redan använd.")
+            raise AccountError("Inbjudningskoden är redan använd.", field="invite_code")
     db.session.commit()
     return user
 

@@ -1,7 +1,10 @@
 """The audit log: every moderation and admin action, with who, what, which object and why."""
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
 from kb.extensions import db
-from kb.models import AuditLog
+from kb.models import AuditLog, User
 
 # Swedish labels for the actions, for the audit log page.
 ACTIONS = {
@@ -34,3 +37,18 @@ def record(actor, action: str, obj, reason: str = "") -> AuditLog:
     )
     db.session.add(entry)
     return entry
+
+
+def entries(page: int, action: str = "", object_type: str = "", actor_email: str = "",
+            per_page: int = 50):
+    """The audit log, newest first, filtered by action, object type and who acted."""
+    query = select(AuditLog).options(joinedload(AuditLog.actor)).order_by(
+        AuditLog.created_at.desc(), AuditLog.id.desc())
+    if action:
+        query = query.where(AuditLog.action == action)
+    if object_type:
+        query = query.where(AuditLog.object_type == object_type)
+    if actor_email:
+        query = query.join(User, AuditLog.actor_id == User.id).where(
+            func.lower(User.email) == actor_email.strip().lower())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -144,7 +144,7 @@ def bench_app(workdir: str):
 
 def build(workdir: str, count: int, echo) -> dict:
     """Create the schema, seed `count` experiences and rebuild the index; timings."""
-    from kb import demo, search
+    from kb import demo, indexing
     from kb.accounts import create_account
     from kb.database import upgrade_schema
     from kb.extensions import db
@@ -160,7 +160,7 @@ def build(workdir: str, count: int, echo) -> dict:
                        display_name="Bänk Bänksson", site_role="member")
         echo("Rebuilding the index (kb reindex) ...")
         started = time.perf_counter()
-        documents = search.rebuild_index()
+        documents = indexing.rebuild()
         reindex_s = time.perf_counter() - started
         db.session.remove()
         db.engine.dispose()

@@ -77,10 +77,10 @@ def seed_demo_command(count: int, seed: int, force: bool, if_empty: bool) -> Non
 
 
 def _after_bulk_load() -> None:
-    """Bulk inserts bypass the change queue, so the index is rebuilt from the database."""
-    from kb import search
+    """Bulk inserts bypass the change log, so the index is rebuilt from the database."""
+    from kb import indexing
 
-    search.rebuild_index(progress=True)
+    indexing.rebuild(progress=True)
 
 
 def register(app: Flask) -> None:

@@ -9,49 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import abort
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
 
-from kb import audit, notifications
-from kb.access import get_experience, viewer
+from kb import audit, experiences, notifications, policy
+from kb.errors import Forbidden, NotFound
 from kb.extensions import db
 from kb.models import Comment, Experience, User, utcnow
+from kb.policy import COMMENT_HIDDEN as HIDDEN
+from kb.policy import COMMENT_PUBLISHED as PUBLISHED
+from kb.policy import Audience
 
 BODY_MAX = 3000
-EMPTY = "Skriv din fråga eller ditt svar innan du skickar."
-TOO_LONG = f"Högst {BODY_MAX:,} tecken.".replace(",", " ")
-REASON_MISSING = "Skriv varför kommentaren döljs. Skälet sparas i granskningsloggen."
 
-PUBLISHED = "published"
-HIDDEN = "hidden"
 # A question its author removed while it had answers: kept so the answers keep their place.
 DELETED = "deleted"
-
-
-class CommentForm(FlaskForm):
-    class Meta:
-        locales = ("sv_SE", "sv")
-
-    body = TextAreaField(
-        "Din fråga eller ditt svar",
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        validators=[DataRequired(EMPTY), Length(max=BODY_MAX, message=TOO_LONG)],
-    )
-
-
-class HideCommentForm(FlaskForm):
-    class Meta:
-        locales = ("sv_SE", "sv")
-
-    reason = TextAreaField(
-        "Skäl (sparas i granskningsloggen)",
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        validators=[DataRequired(REASON_MISSING), Length(max=1000, message="Högst 1 000 tecken.")],
-    )
 
 
 @dataclass
@@ -62,14 +34,7 @@ class Question:
     answers: list[Comment] = field(default_factory=list)
 
 
-def can_see(comment: Comment, user: User | None) -> bool:
-    """Whether the viewer may read this comment's text (the experience is already visible)."""
-    if comment.moderation_state == PUBLISHED:
-        return True
-    return user is not None and user.is_moderator and comment.moderation_state == HIDDEN
-
-
-def thread(experience: Experience, user: User | None) -> list[Question]:
+def thread(experience: Experience, audience: Audience) -> list[Question]:
     """The experience's questions, oldest first, each with its answers.
 
     Hidden answers are left out for everyone but moderators; a hidden or deleted
@@ -87,18 +52,12 @@ def thread(experience: Experience, user: User | None) -> list[Question]:
         if comment.parent_id is None:
             questions[comment.id] = Question(comment)
     for comment in comments:
-        if comment.parent_id in questions and can_see(comment, user):
+        if comment.parent_id in questions and policy.may_read_comment(audience, comment):
             questions[comment.parent_id].answers.append(comment)
     return [
         question for question in questions.values()
-        if can_see(question.comment, user) or question.answers
+        if policy.may_read_comment(audience, question.comment) or question.answers
     ]
-
-
-def count_visible(experience: Experience, user: User | None) -> int:
-    return sum(
-        (1 if can_see(q.comment, user) else 0) + len(q.answers) for q in thread(experience, user)
-    )
 
 
 def author_label(comment: Comment, experience: Experience | None = None) -> str:
@@ -117,28 +76,32 @@ def can_post(experience: Experience) -> bool:
     return experience.moderation_state == PUBLISHED
 
 
-def get_comment(comment_id: int, *, for_change: bool = False) -> Comment:
-    """The comment, 404 unless the viewer may see it and its experience; 403 when
-    another member tries to change it."""
+def readable(comment_id: int, audience: Audience) -> Comment:
+    """The comment, NotFound unless the audience may read it and its experience."""
     comment = db.session.get(Comment, comment_id)
     if comment is None:
-        abort(404)
-    get_experience(comment.experience_id)
-    user = viewer()
-    if not can_see(comment, user):
-        abort(404)
-    if for_change and (user is None or comment.author_id != user.id):
-        abort(403)
+        raise NotFound("Kommentaren finns inte.")
+    experiences.readable(comment.experience_id, audience)
+    if not policy.may_read_comment(audience, comment):
+        raise NotFound("Kommentaren finns inte.")
+    return comment
+
+
+def own(comment_id: int, audience: Audience) -> Comment:
+    """The audience's own comment; Forbidden when it is someone else's."""
+    comment = readable(comment_id, audience)
+    if not policy.may_change_comment(audience, comment):
+        raise Forbidden("Bara den som skrev kommentaren kan ändra den.")
     return comment
 
 
 def add(experience: Experience, author: User, body: str, parent: Comment | None = None) -> Comment:
     """A new question (no parent) or an answer, with its notification, in one transaction."""
     if not can_post(experience):
-        abort(403, "Det går bara att ställa frågor om publicerade erfarenheter.")
+        raise Forbidden("Det går bara att ställa frågor om publicerade erfarenheter.")
     if parent is not None:
         if parent.experience_id != experience.id or parent.moderation_state != PUBLISHED:
-            abort(404)
+            raise NotFound("Frågan du svarar på finns inte.")
         if parent.parent_id is not None:  # one level of replies: answer the question itself
             parent = parent.parent
     comment = Comment(
@@ -163,7 +126,7 @@ def add(experience: Experience, author: User, body: str, parent: Comment | None 
 
 def edit(comment: Comment, body: str) -> None:
     if comment.moderation_state != PUBLISHED:
-        abort(403, "En dold kommentar kan inte ändras.")
+        raise Forbidden("En dold kommentar kan inte ändras.")
     comment.body = body.strip()
     comment.updated_at = utcnow()
     db.session.commit()

@@ -1,22 +1,20 @@
 """Members helping each other: helpful votes, following systems, list options.
 
 Comments live in kb.comments, notifications in kb.notifications and the age
-rules in kb.freshness; ``notify_followers`` is re-exported here for the
-moderation code, which calls it when it publishes a pending experience.
+rules in kb.freshness.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kb import freshness
+from kb import freshness, parsing
+from kb.errors import Forbidden
 from kb.extensions import db
 from kb.models import Experience, Follow, HelpfulVote, PayrollSystem, User, utcnow
-from kb.notifications import notify_followers  # noqa: F401  (part of this module's API)
 
 OWN_VOTE = "Du kan inte markera din egen erfarenhet som hjälpsam."
 NOT_PUBLISHED = "Det går bara att rösta på publicerade erfarenheter."
@@ -53,9 +51,9 @@ def set_helpful(user: User, experience: Experience, wanted: bool | None = None) 
     member's vote stands afterwards.
     """
     if experience.author_id == user.id:
-        abort(403, OWN_VOTE)
+        raise Forbidden(OWN_VOTE)
     if experience.moderation_state != "published":
-        abort(403, NOT_PUBLISHED)
+        raise Forbidden(NOT_PUBLISHED)
     voted = has_voted(user, experience)
     if wanted is None:
         wanted = not voted
@@ -145,8 +143,7 @@ class ListOptions:
     @classmethod
     def from_args(cls, args) -> ListOptions:
         sort = args.get("sort", "newest")
-        return cls(sort=sort if sort in SORTS else "newest",
-                   fresh=args.get("fresh", "") in ("1", "on", "true", "ja"))
+        return cls(sort=sort if sort in SORTS else "newest", fresh=parsing.flag(args.get("fresh")))
 
     def apply(self, query):
         return order_and_filter(query, self.sort, self.fresh)
@@ -167,7 +164,7 @@ class ListOptions:
 
 def order_and_filter(query, sort: str = "newest", fresh_only: bool = False):
     """Apply a sort from SORTS and the "confirmed in the last 24 months" option to a
-    select(Experience) such as kb.listing.experiences_query(viewer)."""
+    select(Experience) such as kb.listing.experiences_query(audience)."""
     if fresh_only:
         query = query.where(freshness.fresh_clause())
     if sort == "helpful":

@@ -1,77 +1,63 @@
-"""Recording, changing and removing experiences."""
+"""Recording, reading, changing and removing experiences."""
 
-from sqlalchemy import or_, select
+from __future__ import annotations
 
-from kb import freshness, notifications
+from collections.abc import Mapping
+
+from kb import freshness, notifications, policy
+from kb.errors import Forbidden, NotFound
 from kb.extensions import db
-from kb.forms import ExperienceForm
-from kb.models import Experience, PayrollSystem, User, utcnow
+from kb.models import Experience, User, utcnow
+from kb.models.experiences import TEXT_FIELDS
 from kb.moderation import initial_state
+from kb.policy import Audience
 
-FORM_FIELDS = tuple(name for _legend, names in ExperienceForm.FIELDSETS for name in names)
-TEXT_FIELDS = ("title", "pros", "cons", "tips", "body", "switch_reason")
-
-
-def selectable_systems(user: User | None = None) -> list[PayrollSystem]:
-    """Systems a member can choose: the catalogue, and systems they proposed themselves."""
-    shown = PayrollSystem.status != "pending"
-    if user is not None:
-        shown = or_(shown, PayrollSystem.proposed_by_id == user.id)
-    return db.session.scalars(select(PayrollSystem).where(shown).order_by(PayrollSystem.name)).all()
-
-
-def propose_system(form, user: User) -> PayrollSystem:
-    """A missing system, proposed by a member; a moderator approves or merges it."""
-    name = form.name.data.strip()
-    system = PayrollSystem(
-        slug=_free_slug(name), name=name, vendor=(form.vendor.data or "").strip(),
-        website=(form.website.data or "").strip(), status="pending", proposed_by_id=user.id,
-    )
-    db.session.add(system)
-    db.session.commit()
-    return system
+# What a member fills in (kb.forms.experiences.ExperienceForm has one field each).
+EDITABLE_FIELDS = (
+    "system_id", "sector", "size_band", "employees_paid", "reviewer_role", "deployment",
+    "in_use_since", "usage_status",
+    "satisfaction", "rating_usability", "rating_support", "rating_stability",
+    "rating_reporting", "rating_compliance", "rating_integrations", "rating_value",
+    "rating_implementation", "recommend",
+    "cap_agi", "cap_semester", "cap_kollektivavtal", "cap_pension", "cap_paxml", "cap_sie",
+    "cap_bankid", "cap_payslips", "cap_selfservice",
+    "switched_from_id", "switch_reason", "go_live_months", "considering_switch_to_id",
+    "title", "pros", "cons", "tips", "body",
+    "visibility", "anonymous",
+)
 
 
-def _free_slug(name: str) -> str:
-    base = slugify(name) or "system"
-    slug, n = base, 1
-    while db.session.scalar(select(PayrollSystem.id).where(PayrollSystem.slug == slug)):
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+def readable(experience_id: int, audience: Audience) -> Experience:
+    """The experience, or NotFound when it is missing or not for this audience's eyes."""
+    experience = db.session.get(Experience, experience_id)
+    if experience is None or not policy.may_read(audience, experience):
+        raise NotFound("Erfarenheten finns inte eller har tagits bort.")
+    return experience
 
 
-def slugify(name: str) -> str:
-    table = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
-    text = name.lower().translate(table)
-    return "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in text).split())
+def own(experience_id: int, audience: Audience) -> Experience:
+    """The audience's own experience; Forbidden when it is someone else's."""
+    experience = readable(experience_id, audience)
+    if not policy.may_change(audience, experience):
+        raise Forbidden("Bara den som skrev erfarenheten kan ändra den.")
+    return experience
 
 
-def new_form(formdata=None, *, user: User | None = None, experience: Experience | None = None):
-    """The experience form, pre-filled from the member's profile for a new experience."""
-    owner = user or (experience.author if experience else None)
-    form = ExperienceForm(formdata=formdata, obj=experience, systems=selectable_systems(owner))
-    if experience is None and formdata is None and user is not None:
-        if user.organisation is not None:
-            form.sector.data = user.organisation.sector
-            form.size_band.data = user.organisation.size_band
-        form.reviewer_role.data = user.professional_role
-    return form
-
-
-def _apply(form: ExperienceForm, experience: Experience) -> None:
-    for name in FORM_FIELDS:
-        value = form[name].data
+def _apply(values: Mapping, experience: Experience) -> None:
+    for name in EDITABLE_FIELDS:
+        value = values.get(name)
         if name in TEXT_FIELDS:
             value = (value or "").strip()
         setattr(experience, name, value)
     if experience.deployment == "":
         experience.deployment = None
+    experience.anonymous = bool(experience.anonymous)
 
 
-def record(form: ExperienceForm, author: User) -> Experience:
+def record(author: User, values: Mapping) -> Experience:
+    """A new experience from the form's values (EDITABLE_FIELDS)."""
     experience = Experience(author=author, moderation_state=initial_state(author))
-    _apply(form, experience)
+    _apply(values, experience)
     db.session.add(experience)
     db.session.flush()
     # Followers of the system hear of it in the same transaction (published ones only).
@@ -80,9 +66,9 @@ def record(form: ExperienceForm, author: User) -> Experience:
     return experience
 
 
-def update(experience: Experience, form: ExperienceForm) -> Experience:
+def update(experience: Experience, values: Mapping) -> Experience:
     previous_satisfaction, previous_confirmed_at = experience.satisfaction, experience.confirmed_at
-    _apply(form, experience)
+    _apply(values, experience)
     experience.updated_at = utcnow()
     # An update is also a confirmation; the earlier satisfaction is kept in the history.
     freshness.record_update(experience, previous_satisfaction, previous_confirmed_at,

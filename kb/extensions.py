@@ -1,5 +1,6 @@
 """Unbound extension objects; create_app binds them to the app."""
 
+from flask import current_app, has_app_context
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,6 +33,35 @@ login_manager.login_message = "Logga in för att fortsätta."
 login_manager.login_message_category = "info"
 # Storage comes from RATELIMIT_STORAGE_URI (memory by default, Redis when configured).
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
+
+
+class AppService:
+    """One object per app that kb's own layers share (the search index on disk, the
+    figure caches), reached like `db.session`: through the app in use, so the search
+    and figures packages never import Flask themselves."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def init_app(self, app, service) -> None:
+        app.extensions[self.name] = service
+
+    @property
+    def current(self):
+        """The app's object (inside an app context)."""
+        return current_app.extensions[self.name]
+
+    def find(self):
+        """The app's object, or None outside an app context or before init_app."""
+        if not has_app_context():
+            return None
+        return current_app.extensions.get(self.name)
+
+
+# The search index directory and this process's searcher (a kb.search.IndexStore).
+search_index = AppService("kb_search")
+# The figure snapshot and profile cache of this process (kb.stats.cache.FigureCaches).
+figure_caches = AppService("kb_figures")
 
 
 def configure_engine(engine) -> None:

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
-from kb.access import visible_experiences
+from kb import policy, stats
+from kb.dates import months_before, utcnow
 from kb.extensions import db
-from kb.models import Experience, SatisfactionHistory, User, utcnow
-
-if TYPE_CHECKING:  # kb.stats imports this module
-    from kb.stats.figures import Revisions
+from kb.models import Experience, SatisfactionHistory, User
+from kb.policy import Audience
+from kb.stats.figures import Revisions
 
 # The author is asked on their next visit once the last confirmation is this old.
 ASK_AFTER_MONTHS = 12
@@ -34,21 +33,6 @@ CHANGES = {
     "confirmed": "Bekräftad",
     "updated": "Uppdaterad",
 }
-
-
-def months_before(moment: datetime, months: int) -> datetime:
-    """The same day and time ``months`` calendar months earlier (clamped to month end)."""
-    month_index = moment.year * 12 + (moment.month - 1) - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    last_day = _days_in_month(year, month)
-    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
-
-
-def _days_in_month(year: int, month: int) -> int:
-    if month == 12:
-        return 31
-    return (datetime(year, month + 1, 1) - datetime(year, month, 1)).days
 
 
 def ask_before(now: datetime | None = None) -> datetime:
@@ -201,28 +185,24 @@ class SatisfactionChanges:
         return self.revisions.average_latest
 
 
-def satisfaction_changes(system_id: int, viewer=None, shown: int = 10) -> SatisfactionChanges:
+def satisfaction_changes(system_id: int, audience: Audience = policy.VISITOR,
+                         shown: int = 10) -> SatisfactionChanges:
     """How satisfaction changed at the same organisations: the published experiences of
-    a system the viewer may read that were confirmed or updated at least once.
+    a system the audience may read that were confirmed or updated at least once.
 
     The figures cover all of them; the `shown` most recently confirmed come as rows,
     each one experience (one organisation's context) with its earlier satisfactions
     and the current one, the largest change first. Show the organisation by sector
     and size band only.
     """
-    from kb import stats  # here: kb.stats imports this module
-
-    revisions = stats.revisions(system_id, viewer, shown)
+    counted = policy.counted(audience)
+    revisions = stats.revisions(system_id, counted, shown)
     if not revisions.recent:
         return SatisfactionChanges([], revisions)
     found = {
         experience.id: experience
         for experience in db.session.scalars(
-            select(Experience).where(
-                Experience.id.in_(revisions.recent),
-                Experience.moderation_state == "published",
-                visible_experiences(viewer),
-            )
+            select(Experience).where(Experience.id.in_(revisions.recent), counted.clause())
         )
     }
     experiences = [found[i] for i in revisions.recent if i in found]

@@ -35,3 +35,8 @@ def usable(code: str) -> InviteCode | None:
 def redeem(invite: InviteCode, user: User) -> None:
     invite.used_by_id = user.id
     invite.used_at = utcnow()
+
+
+def newest(page: int, per_page: int = 25):
+    return db.paginate(select(InviteCode).order_by(InviteCode.created_at.desc()),
+                       page=page, per_page=per_page, error_out=False)

@@ -1,23 +1,29 @@
-"""Lists shown on several pages: systems with their counts, newest experiences."""
+"""Lists shown on several pages: systems with their counts, newest experiences, a
+system's experiences, a member's own."""
 
-from sqlalchemy import func, or_, select
+from __future__ import annotations
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from kb.access import visible_experiences
+from kb import policy
 from kb.extensions import db
 from kb.models import Experience, PayrollSystem
+from kb.policy import Audience
+
+SYSTEM_PAGE_SIZE = 10
 
 
-def systems_with_counts(user=None, limit: int | None = None):
-    """(system, number of experiences, average satisfaction) the viewer may see,
-    most reviewed first."""
+def systems_with_counts(audience: Audience, limit: int | None = None):
+    """(system, number of experiences, average satisfaction) counted for the audience,
+    most reviewed first; proposals waiting for a moderator are not listed."""
     counts = (
         select(
             Experience.system_id,
             func.count().label("n"),
             func.avg(Experience.satisfaction).label("average"),
         )
-        .where(visible_experiences(user), Experience.moderation_state == "published")
+        .where(policy.counted(audience).clause())
         .group_by(Experience.system_id)
         .subquery()
     )
@@ -32,19 +38,33 @@ def systems_with_counts(user=None, limit: int | None = None):
     return [(system, n, average) for system, n, average in db.session.execute(query)]
 
 
-def experiences_query(user=None):
-    """Published experiences the viewer may read, and the viewer's own not yet published,
-    newest first, with system and author."""
-    shown = Experience.moderation_state == "published"
-    if user is not None:
-        shown = or_(shown, Experience.author_id == user.id)
+def experiences_query(audience: Audience):
+    """The experiences listed for the audience (kb.policy.listed), newest first, with
+    system and author."""
     return (
         select(Experience)
         .options(joinedload(Experience.system), joinedload(Experience.author))
-        .where(visible_experiences(user), shown)
+        .where(policy.listed(audience).clause())
         .order_by(Experience.created_at.desc(), Experience.id.desc())
     )
 
 
-def newest_experiences(user=None, limit: int = 6):
-    return db.session.scalars(experiences_query(user).limit(limit)).all()
+def newest_experiences(audience: Audience, limit: int = 6):
+    return db.session.scalars(experiences_query(audience).limit(limit)).all()
+
+
+def system_experiences(system: PayrollSystem, audience: Audience, filters, options,
+                       page: int = 1):
+    """A page of the system's experiences under the figures' filters and the list's
+    options (order, confirmed recently)."""
+    query = experiences_query(audience).where(
+        Experience.system_id == system.id, *filters.clauses())
+    return db.paginate(options.apply(query), page=page, per_page=SYSTEM_PAGE_SIZE,
+                       error_out=False)
+
+
+def own_experiences(member_id: int) -> list[Experience]:
+    """Everything the member wrote, newest first, in any state."""
+    return list(db.session.scalars(
+        select(Experience).where(Experience.author_id == member_id)
+        .order_by(Experience.created_at.desc())))

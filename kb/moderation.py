@@ -5,8 +5,10 @@ Every decision is written to the audit log in the same transaction as the change
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from kb import audit
+from kb.errors import Invalid, NotFound
 from kb.extensions import db
 from kb.models import Experience, Flag, PayrollSystem, User, utcnow
 from kb.notifications import notify_followers
@@ -15,7 +17,7 @@ FLAGS_THAT_HIDE = 3
 AUTO_HIDDEN_NOTE = "Dold i väntan på granskning efter anmälningar från medlemmar."
 
 
-class ModerationError(ValueError):
+class ModerationError(Invalid):
     """A reason, in Swedish, why a moderation step cannot be taken."""
 
 
@@ -143,3 +145,39 @@ def pending_counts() -> dict[str, int]:
     }
 
 
+
+
+# What moderators look at ------------------------------------------------------------
+
+def any_experience(experience_id: int) -> Experience:
+    """An experience in any state (moderators see them all)."""
+    experience = db.session.get(Experience, experience_id)
+    if experience is None:
+        raise NotFound("Erfarenheten finns inte.")
+    return experience
+
+
+def pending_experiences(page: int, per_page: int = 25):
+    """Experiences waiting to be published, oldest first."""
+    return db.paginate(
+        select(Experience).options(joinedload(Experience.system), joinedload(Experience.author))
+        .where(Experience.moderation_state == "pending").order_by(Experience.created_at),
+        page=page, per_page=per_page, error_out=False)
+
+
+def flagged_experiences(page: int, per_page: int = 25):
+    """Experiences with open reports, and those reports by experience id."""
+    flagged = db.paginate(
+        select(Experience).options(joinedload(Experience.system))
+        .where(Experience.id.in_(select(Flag.experience_id).where(Flag.resolved_at.is_(None))))
+        .order_by(Experience.id),
+        page=page, per_page=per_page, error_out=False)
+    return flagged, {e.id: open_flags(e) for e in flagged.items}
+
+
+def members(term: str, page: int, per_page: int = 50):
+    """Accounts, newest first, optionally those whose e-mail contains `term`."""
+    query = select(User).order_by(User.created_at.desc())
+    if term:
+        query = query.where(User.email.contains(term.lower()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from kb.access import visible_experiences
+from kb import policy
 from kb.extensions import db
 from kb.models import Comment, Experience, Follow, Notification, User, utcnow
 
@@ -76,12 +76,13 @@ def notify_followers(experience: Experience, *, commit: bool = True) -> int:
 
 def _readable(user: User):
     """Notifications whose experience (and comment) the member may still read."""
-    clauses = [Notification.user_id == user.id, visible_experiences(user)]
-    if not user.is_moderator:
-        clauses.append(
-            or_(Notification.comment_id.is_(None), Comment.moderation_state == "published")
-        )
-    return clauses
+    audience = policy.audience_of(user)
+    return [
+        Notification.user_id == user.id,
+        policy.readable(audience).clause(),
+        or_(Notification.comment_id.is_(None),
+            Comment.moderation_state.in_(sorted(policy.readable_comment_states(audience)))),
+    ]
 
 
 def _base_query(user: User):
@@ -126,13 +127,3 @@ def mark_all_read(user: User) -> None:
         .values(read_at=utcnow())
     )
     db.session.commit()
-
-
-def target_url(notification: Notification) -> str:
-    """Where a notification leads: the comment on the experience, or the experience."""
-    from flask import url_for
-
-    url = url_for("experiences.view", experience_id=notification.experience_id)
-    if notification.comment_id is not None:
-        url += f"#kommentar-{notification.comment_id}"
-    return url

@@ -2,9 +2,18 @@
 
 from sqlalchemy import delete, func, select, update
 
-from kb.accounts import AccountError, find_by_email
+from kb.accounts import AccountError, find_by_email, set_password
 from kb.extensions import db
-from kb.models import Comment, Experience, Flag, Follow, HelpfulVote, Notification, User
+from kb.models import (
+    Comment,
+    Experience,
+    Flag,
+    Follow,
+    HelpfulVote,
+    Notification,
+    Organisation,
+    User,
+)
 
 EXPERIENCE_EXPORT_FIELDS = (
     "id", "sector", "size_band", "employees_paid", "reviewer_role", "deployment", "in_use_since",
@@ -73,27 +82,40 @@ def export(user: User) -> dict:
     }
 
 
+def save_profile(user: User, *, display_name: str, professional_role: str,
+                 organisation_name: str | None, sector: str, size_band: str) -> None:
+    """Who the member is and where they work, as shown with their experiences."""
+    user.display_name = display_name.strip()
+    user.professional_role = professional_role
+    if user.organisation is None:
+        user.organisation = Organisation(name="", sector="", size_band="")
+    user.organisation.name = (organisation_name or "").strip()
+    user.organisation.sector = sector
+    user.organisation.size_band = size_band
+    db.session.commit()
+
+
 def change_email(user: User, new_email: str, password: str) -> None:
     if not user.check_password(password):
-        raise AccountError("Lösenordet stämmer inte.")
+        raise AccountError("Lösenordet stämmer inte.", field="current_password")
     other = find_by_email(new_email)
     if other is not None and other.id != user.id:
-        raise AccountError("Det finns redan ett konto med den e-postadressen.")
+        raise AccountError("Det finns redan ett konto med den e-postadressen.", field="email")
     user.email = User.normalise_email(new_email)
     db.session.commit()
 
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
-        raise AccountError("Lösenordet stämmer inte.")
-    user.set_password(new)
+        raise AccountError("Lösenordet stämmer inte.", field="current_password")
+    set_password(user, new)
     db.session.commit()
 
 
 def delete_account(user: User, password: str, *, keep_experiences: bool) -> None:
     """Remove the member. Kept experiences stay, anonymous and without an author."""
     if not user.check_password(password):
-        raise AccountError("Lösenordet stämmer inte.")
+        raise AccountError("Lösenordet stämmer inte.", field="current_password")
     voted = db.session.scalars(
         select(HelpfulVote.experience_id).where(HelpfulVote.user_id == user.id)).all()
     # Row by row through the ORM, so each change reaches the search index queue.

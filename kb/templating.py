@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Flask
 from markupsafe import Markup, escape
 
-from kb import vocab
+from kb import swedish, vocab
 
 MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -30,23 +30,12 @@ def paragraphs(text: str | None) -> Markup:
     )
 
 
-def decimal(value: float | None, digits: int = 1) -> str:
-    """A number the Swedish way: decimal comma."""
-    if value is None:
-        return "–"
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
-def thousands(value: int) -> str:
-    """A whole number the Swedish way: 11 880, with a no-break space."""
-    return f"{value:,}".replace(",", "\u00a0")
-
-
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         swedish_date=swedish_date,
         paragraphs=paragraphs,
-        decimal=decimal,
-        thousands=thousands,
+        decimal=swedish.decimal,
+        thousands=swedish.thousands,
+        plural=swedish.plural,
     )
     app.jinja_env.globals.update(vocab=vocab, label=vocab.label)

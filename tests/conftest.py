@@ -10,8 +10,8 @@ from itertools import count
 import pytest
 from sqlalchemy import create_engine, text
 
-from kb import create_app, search
-from kb.extensions import db
+from kb import create_app
+from kb.extensions import db, search_index
 
 PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
 PASSWORD = "ett-långt-lösenord"
@@ -113,14 +113,19 @@ def empty_database_url(tmp_path):
         admin.dispose()
 
 
+def close(app) -> None:
+    """Close an app's searcher and database connections (tests make many apps)."""
+    with app.app_context():
+        search_index.current.close()
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = make_app(database_url, tmp_path)
     yield app
-    search.close(app)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close(app)
 
 
 @pytest.fixture
@@ -134,9 +139,7 @@ def app_with(database_url, tmp_path):
 
     yield build
     for other in made:
-        search.close(other)
-        with other.app_context():
-            db.engine.dispose()
+        close(other)
 
 
 @pytest.fixture
@@ -177,7 +180,7 @@ class Factory:
                 professional_role=fields.pop("professional_role", "lonechef"),
                 **fields,
             )
-            user.set_password(password)
+            user.set_password(password, method=self.app.config["PASSWORD_HASH_METHOD"])
             db.session.add(user)
             db.session.commit()
             return user.id

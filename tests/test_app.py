@@ -98,7 +98,7 @@ def test_migrations_build_the_schema_from_empty(empty_database_url, tmp_path):
 
 
 def test_large_counts_are_written_the_swedish_way():
-    from kb.templating import thousands
+    from kb.swedish import thousands
 
     assert thousands(11880) == "11\u00a0880"
     assert thousands(1234567) == "1\u00a0234\u00a0567"

@@ -9,6 +9,8 @@ from kb import community
 from kb.extensions import db
 from kb.listing import experiences_query
 from kb.models import AuditLog, Comment, Experience, HelpfulVote, Notification, utcnow
+from kb.notifications import notify_followers
+from kb.policy import VISITOR
 from tests.conftest import csrf_token, main_content
 from tests.test_experiences import full_form
 
@@ -350,9 +352,9 @@ def test_most_helpful_first(app, factory):
             community.set_helpful(_user(voter), db.session.get(Experience, most))
         community.set_helpful(_user(voters[0]), db.session.get(Experience, least))
         query = community.order_and_filter(
-            experiences_query().where(Experience.system_id == system), sort="helpful")
+            experiences_query(VISITOR).where(Experience.system_id == system), sort="helpful")
         assert [e.id for e in db.session.scalars(query)] == [most, least, newest]
-        assert [e.id for e in db.session.scalars(experiences_query())][0] == newest
+        assert [e.id for e in db.session.scalars(experiences_query(VISITOR))][0] == newest
 
 
 def _user(user_id):
@@ -393,7 +395,7 @@ def test_following_a_system_brings_news_of_new_experiences(client, auth, factory
     assert "Du följer inga system." in client.get("/notifications").text
     later = factory.experience(writer, heroma, title="Efter att jag slutat följa")
     with app.app_context():
-        assert community.notify_followers(db.session.get(Experience, later)) == 0
+        assert notify_followers(db.session.get(Experience, later)) == 0
 
 
 def test_pending_experiences_notify_followers_only_once_published(app, factory):
@@ -405,11 +407,11 @@ def test_pending_experiences_notify_followers_only_once_published(app, factory):
     pending = factory.experience(writer, system, moderation_state="pending")
     with app.app_context():
         experience = db.session.get(Experience, pending)
-        assert community.notify_followers(experience) == 0
+        assert notify_followers(experience) == 0
         experience.moderation_state = "published"
         db.session.commit()
-        assert community.notify_followers(experience) == 1
-        assert community.notify_followers(experience) == 0  # never twice
+        assert notify_followers(experience) == 1
+        assert notify_followers(experience) == 0  # never twice
         notes = db.session.scalars(select(Notification)).all()
         assert [(n.user_id, n.kind) for n in notes] == [(follower, "new_experience")]
 

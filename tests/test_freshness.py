@@ -5,9 +5,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from kb import freshness
+from kb.dates import months_before
 from kb.extensions import db
 from kb.listing import experiences_query
 from kb.models import Experience, SatisfactionHistory, utcnow
+from kb.policy import VISITOR
 from tests.conftest import csrf_token, main_content
 from tests.test_experiences import full_form
 
@@ -23,10 +25,10 @@ def old_experience(factory, author, system, years: float, **fields):
 
 
 def test_months_before_counts_calendar_months():
-    assert freshness.months_before(datetime(2025, 3, 31, 12), 1) == datetime(2025, 2, 28, 12)
-    assert freshness.months_before(datetime(2024, 2, 29), 12) == datetime(2023, 2, 28)
-    assert freshness.months_before(datetime(2025, 1, 15), 24) == datetime(2023, 1, 15)
-    assert freshness.months_before(datetime(2025, 1, 15), 13) == datetime(2023, 12, 15)
+    assert months_before(datetime(2025, 3, 31, 12), 1) == datetime(2025, 2, 28, 12)
+    assert months_before(datetime(2024, 2, 29), 12) == datetime(2023, 2, 28)
+    assert months_before(datetime(2025, 1, 15), 24) == datetime(2023, 1, 15)
+    assert months_before(datetime(2025, 1, 15), 13) == datetime(2023, 12, 15)
 
 
 def test_every_experience_shows_when_it_was_written_and_confirmed(client, factory):
@@ -137,7 +139,7 @@ def test_updating_keeps_the_earlier_satisfaction(client, auth, factory, app):
         (entry,) = db.session.scalars(select(SatisfactionHistory)).all()
         assert (entry.satisfaction, entry.change) == (4, "updated")
         assert db.session.get(Experience, experience_id).satisfaction == 2
-        changes = freshness.satisfaction_changes(heroma, None)
+        changes = freshness.satisfaction_changes(heroma, VISITOR)
         (row,) = changes.rows
         assert (row.first, row.latest, row.delta) == (4, 2, -2)
         assert (changes.improved, changes.worsened, changes.unchanged) == (0, 1, 0)
@@ -197,7 +199,7 @@ def test_lists_can_leave_out_experiences_not_confirmed_in_24_months(app, factory
     with app.app_context():
         experience = db.session.get(Experience, confirmed_recently)
         freshness.confirm(experience)
-        query = experiences_query().where(freshness.fresh_clause())
+        query = experiences_query(VISITOR).where(freshness.fresh_clause())
         assert {e.id for e in db.session.scalars(query)} == {fresh, confirmed_recently}
         assert freshness.is_outdated(db.session.get(Experience, outdated))
 
@@ -215,7 +217,7 @@ def test_figures_over_time_cover_every_organisation_the_table_the_latest(app, fa
             freshness.record_update(experience, *previous,
                                     now=utcnow() - timedelta(days=len(changes_made) - n))
         db.session.commit()
-        changes = freshness.satisfaction_changes(system, None)
+        changes = freshness.satisfaction_changes(system, VISITOR)
     assert (changes.n, changes.improved, changes.worsened, changes.unchanged) == (12, 5, 4, 3)
     assert changes.average_first == 3
     assert changes.average_latest == (5 * 4 + 4 * 1 + 3 * 3) / 12

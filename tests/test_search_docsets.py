@@ -3,8 +3,8 @@
 import pytest
 from whoosh.collectors import UnsortedCollector
 
+from kb import experience_search, indexing, policy
 from kb.extensions import db
-from kb.search import indexer
 from kb.search.analysis import JOIN, compound_parts, joined_parts, parts_analyzer, stem
 from kb.search.docsets import docsets, ids_to_mask, mask_to_ids
 from kb.search.query import parse_text_query
@@ -73,9 +73,9 @@ def test_masks_match_whoosh_for_every_query(app, corpus, factory):
     with app.app_context():
         db.session.delete(db.session.get(Experience, corpus[3]))  # a deletion too
         db.session.commit()
-        indexer.drain(wait=5)
-        assert indexer.segment_count() > 1
-        with indexer.store().searcher() as searcher:
+        indexing.drain(wait=5)
+        assert indexing.store().segment_count() > 1
+        with indexing.store().searcher() as searcher:
             sets = docsets(searcher)
             assert sets.joined_parts_indexed()
             for q in QUERIES:
@@ -102,9 +102,9 @@ def test_ranking_scores_as_whoosh(app, corpus, factory):
     scores by document number)."""
     later_writes(factory)
     with app.app_context():
-        indexer.drain(wait=5)
-        assert indexer.segment_count() > 1
-        with indexer.store().searcher() as searcher:
+        indexing.drain(wait=5)
+        assert indexing.store().segment_count() > 1
+        with indexing.store().searcher() as searcher:
             sets = docsets(searcher)
             for q in RANKED:
                 query = parse_text_query(searcher.schema, q)
@@ -123,16 +123,15 @@ def test_ranking_scores_as_whoosh(app, corpus, factory):
 
 
 def test_segments_no_longer_in_use_leave_the_cache(app, corpus):
-    from kb import search
     from kb.search import docsets as cache
 
     def cached_folders():
         return {folder for folder, _segment_id in cache._segments}
 
     with app.app_context():
-        assert search.search_experiences({"q": "lönesystem"}, None).total
+        assert experience_search.search({"q": "lönesystem"}, policy.VISITOR).total
         before = cached_folders()
-        search.rebuild_index()  # a new generation in a new folder
-        assert search.search_experiences({"q": "lönesystem"}, None).total
+        indexing.rebuild()  # a new generation in a new folder
+        assert experience_search.search({"q": "lönesystem"}, policy.VISITOR).total
         after = cached_folders()
     assert len(after) == 1 and after != before

@@ -8,16 +8,17 @@ import textwrap
 
 from sqlalchemy import delete, select, update
 
-from kb import search
+from kb import experience_search, indexing, policy
+from kb.changelog import ChangeLogEntry
 from kb.extensions import db
+from kb.indexing import rebuilding
 from kb.models import Experience, PayrollSystem, User
-from kb.search import indexer
-from kb.search.queue import SearchQueueEntry
 
 
 def found(app, q, viewer=None):
     with app.app_context():
-        return sorted(h.id for h in search.search_experiences({"q": q}, viewer).hits)
+        audience = policy.audience_of(viewer)
+        return sorted(h.id for h in experience_search.search({"q": q}, audience).hits)
 
 
 def new_experience(author_id, system_id, **fields):
@@ -30,7 +31,7 @@ def new_experience(author_id, system_id, **fields):
 
 def agrees(app) -> dict:
     with app.app_context():
-        info = search.status()
+        info = indexing.status()
     assert not info["drift"], info
     return info
 
@@ -55,7 +56,7 @@ def test_a_rolled_back_transaction_leaves_the_index_untouched(app, factory):
         db.session.add(new_experience(author, system, title="Ångrad"))
         db.session.flush()
         db.session.rollback()
-        assert db.session.scalar(select(SearchQueueEntry.id)) is None
+        assert db.session.scalar(select(ChangeLogEntry.id)) is None
     assert found(app, "ångrad") == []
     info = agrees(app)
     assert info["rows"] == info["documents"] == 0
@@ -102,11 +103,11 @@ def test_hiding_and_renaming_a_system_are_followed(app, factory):
 def test_a_crash_between_commit_and_drain_loses_nothing(app, factory, runner, monkeypatch):
     author, system = factory.user(), factory.system()
     # The process dies right after COMMIT: no drain runs.
-    monkeypatch.setattr(indexer, "drain_quietly", lambda: None)
+    monkeypatch.setattr(indexing, "follow", lambda: None)
     with app.app_context():
         db.session.add(new_experience(author, system, title="Överlevde kraschen"))
         db.session.commit()
-        assert search.status()["queued"] == 1
+        assert indexing.status()["queued"] == 1
     assert runner.invoke(args=["index-status"]).exit_code == 1
     monkeypatch.undo()
     result = runner.invoke(args=["index-sync"])
@@ -121,11 +122,11 @@ def test_a_crash_during_the_drain_is_applied_by_the_next(app, factory, monkeypat
     def dies(*_args):
         raise OSError("killed while writing the index")
 
-    monkeypatch.setattr(indexer, "apply_ids", dies)
+    monkeypatch.setattr(indexing, "apply_ids", dies)
     with app.app_context():
         db.session.add(new_experience(author, system, title="Halvvägs"))
         db.session.commit()  # the failing drain is logged, the request succeeds
-        assert search.status()["drift"]
+        assert indexing.status()["drift"]
     monkeypatch.undo()
     assert len(found(app, "halvvägs")) == 1  # the next search catches up
     agrees(app)
@@ -134,12 +135,12 @@ def test_a_crash_during_the_drain_is_applied_by_the_next(app, factory, monkeypat
 def test_a_busy_index_leaves_the_work_to_the_next_drain(app, factory):
     author, system = factory.user(), factory.system()
     with app.app_context():
-        with indexer.store().try_writer() as (writer, _path):
+        with indexing.store().try_writer() as (writer, _path):
             db.session.add(new_experience(author, system, title="Väntade"))
             db.session.commit()  # cannot get the lock: the commit still succeeds
             writer.cancel()
-        assert search.status()["queued"] == 1
-        assert search.drain() == 1
+        assert indexing.status()["queued"] == 1
+        assert indexing.drain() == 1
     agrees(app)
 
 
@@ -147,14 +148,14 @@ def test_reindex_swaps_in_a_fresh_index_and_agrees(app, factory, runner):
     author, system = factory.user(), factory.system()
     ids = [factory.experience(author, system, title="Återbyggd") for _ in range(3)]
     with app.app_context():
-        old = indexer.store().current_generation()
+        old = indexing.store().current_generation()
         # Rows written around the queue (as the demo loader does).
-        db.session.execute(delete(SearchQueueEntry))
+        db.session.execute(delete(ChangeLogEntry))
         db.session.commit()
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0 and "3 experiences" in result.output
     with app.app_context():
-        assert indexer.store().current_generation() != old
+        assert indexing.store().current_generation() != old
         assert not os.path.exists(os.path.join(app.config["INDEX_DIR"], old))
     assert found(app, "återbyggd") == ids
     assert runner.invoke(args=["index-status"]).exit_code == 0
@@ -208,11 +209,11 @@ def test_transactions_committing_out_of_order(app, factory):
             with Session(engine) as late:
                 late.add(new_experience(author, system, title="Sen"))
                 late.commit()
-            search.drain()
+            indexing.drain()
             early.commit()
             early.close()
-            search.drain()
-            assert search.status()["drift"] is False
+            indexing.drain()
+            assert indexing.status()["drift"] is False
             ids = found(app, "tidig") + found(app, "sen")
             assert len(ids) == 2
         else:
@@ -220,7 +221,7 @@ def test_transactions_committing_out_of_order(app, factory):
 
             raw = sqlite3.connect(engine.url.database, timeout=0.1)
             try:
-                raw.execute("INSERT INTO search_queue (kind, object_id, created_at) "
+                raw.execute("INSERT INTO change_log (kind, object_id, created_at) "
                             "VALUES ('experience', 0, '2024-01-01')")
                 raise AssertionError("a second SQLite writer must wait")
             except sqlite3.OperationalError as error:
@@ -229,8 +230,8 @@ def test_transactions_committing_out_of_order(app, factory):
                 raw.close()
                 early.commit()
                 early.close()
-            search.drain()
-            assert search.status()["drift"] is False
+            indexing.drain()
+            assert indexing.status()["drift"] is False
 
 
 def test_searching_between_changes_keeps_working(app, factory):
@@ -250,10 +251,10 @@ def test_a_parallel_rebuild_agrees_with_the_database(app, factory, runner, monke
     author, system = factory.user(), factory.system()
     ids = [factory.experience(author, system, title=f"Parallell {n}",
                               pros="Semesterskulden stämmer.") for n in range(7)]
-    monkeypatch.setattr(indexer, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(indexer.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(rebuilding, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(rebuilding.os, "cpu_count", lambda: 2)
     with app.app_context():
-        assert search.rebuild_index() == 7
+        assert indexing.rebuild() == 7
     assert found(app, "parallell") == ids
     assert found(app, "semesterskuld") == ids
     assert found(app, '"semesterskulden stämmer"') == ids
@@ -270,7 +271,7 @@ def test_requests_leave_merging_until_after_their_response(app, client, factory,
     member = factory.user(email="lena@region.se")
     auth.login("lena@region.se")
     with app.app_context():
-        before = indexer.segment_count()
+        before = indexing.store().segment_count()
         viewer = db.session.get(User, member)
     counts = []
     for word in ("gurka", "tomat", "morot", "rädisa", "paprika", "selleri", "purjo", "lök"):
@@ -278,12 +279,12 @@ def test_requests_leave_merging_until_after_their_response(app, client, factory,
                              {**full_form(*systems), "title": f"Inskickad {word}"})
         assert response.status_code == 302
         with app.app_context():
-            counts.append(indexer.segment_count())
+            counts.append(indexing.store().segment_count())
         assert len(found(app, word, viewer)) == 1  # searchable before any merge
         response.close()  # what the server does once the response is sent
     with app.app_context():
-        after = indexer.segment_count()
+        after = indexing.store().segment_count()
     assert counts[0] == before + 1  # the request itself did not merge
-    assert max(counts) <= indexer.MERGE_AT_SEGMENTS  # merged after responses: no pile-up
-    assert after < indexer.MERGE_AT_SEGMENTS
+    assert max(counts) <= indexing.MERGE_AT_SEGMENTS  # merged after responses: no pile-up
+    assert after < indexing.MERGE_AT_SEGMENTS
     agrees(app)

@@ -3,7 +3,7 @@ in results, snippets, facet counts and suggestions alike."""
 
 import pytest
 
-from kb import search
+from kb import experience_search, policy
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def titles(app, viewer_id, q, **filters):
 
     with app.test_request_context():
         viewer = db.session.get(User, viewer_id) if viewer_id else None
-        result = search.search_experiences({"q": q, **filters}, viewer)
+        result = experience_search.search({"q": q, **filters}, policy.audience_of(viewer))
         return sorted(h.experience.title for h in result.hits), result
 
 

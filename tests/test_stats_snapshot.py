@@ -4,9 +4,9 @@ import numpy as np
 from sqlalchemy import func, insert, select, update
 
 from kb import freshness
+from kb.changelog import EXPERIENCE, ChangeLogEntry
 from kb.extensions import db
 from kb.models import Experience
-from kb.search.queue import EXPERIENCE, SearchQueueEntry
 from kb.stats import cache, snapshot
 
 
@@ -77,9 +77,9 @@ def test_a_change_committed_behind_newer_ones_is_applied_when_it_appears(app, fa
     author, heroma = factory.user(), factory.system()
     late = factory.experience(author, heroma, satisfaction=2)
     with app.app_context():
-        newest = db.session.scalar(select(func.max(SearchQueueEntry.id)))
-        now = db.session.scalar(select(func.max(SearchQueueEntry.created_at)))
-        db.session.execute(insert(SearchQueueEntry.__table__), [
+        newest = db.session.scalar(select(func.max(ChangeLogEntry.id)))
+        now = db.session.scalar(select(func.max(ChangeLogEntry.created_at)))
+        db.session.execute(insert(ChangeLogEntry.__table__), [
             {"id": newest + 10, "kind": EXPERIENCE, "object_id": late, "created_at": now}])
         db.session.commit()
     followed, _fresh = followed_and_fresh(app)
@@ -88,7 +88,7 @@ def test_a_change_committed_behind_newer_ones_is_applied_when_it_appears(app, fa
         # The late transaction: the row's change and its queue row, below the newest id.
         db.session.execute(update(Experience.__table__).where(Experience.id == late)
                            .values(satisfaction=5))
-        db.session.execute(insert(SearchQueueEntry.__table__), [
+        db.session.execute(insert(ChangeLogEntry.__table__), [
             {"id": newest + 5, "kind": EXPERIENCE, "object_id": late, "created_at": now}])
         db.session.commit()
     followed, fresh = followed_and_fresh(app)

@@ -39,7 +39,7 @@ BIN = Path(sys.executable).parent
 
 def _prepare(database_url: str, instance) -> list[str]:
     """Schema, a small demo catalogue, members; the index built. Returns member e-mails."""
-    from kb import demo, search
+    from kb import demo, indexing
     from kb.database import upgrade_schema
     from kb.extensions import db
     from kb.models import User
@@ -51,10 +51,10 @@ def _prepare(database_url: str, instance) -> list[str]:
         demo.seed(200, seed=3)
         for n, email in enumerate(emails):
             user = User(email=email, display_name=f"Medlem {n}", professional_role="lonechef")
-            user.set_password(PASSWORD)
+            user.set_password(PASSWORD, method=app.config["PASSWORD_HASH_METHOD"])
             db.session.add(user)
         db.session.commit()
-        search.rebuild_index()
+        indexing.rebuild()
         db.session.remove()
         db.engine.dispose()
     return emails

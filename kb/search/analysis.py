@@ -137,8 +137,6 @@ def _key(kind: str, word: str) -> str | None:
         return lower
     if lower in SWEDISH_STOP_WORDS:
         return None
-    if kind == "spelling":
-        return lower if 3 <= len(lower) <= 30 else None
     return stem(lower)
 
 
@@ -157,8 +155,7 @@ class SwedishAnalyzer(Tokenizer):
     - "stem": Swedish stop words removed (the Swedish list alone, one-letter
       words kept), then the current Snowball stem;
     - "parts": the parts of compound words (see below);
-    - "names": lower case only, never stemmed (`Visma` stays `visma`);
-    - "spelling": whole words without stop words, for "Menade du …?".
+    - "names": lower case only, never stemmed (`Visma` stays `visma`).
 
     Parts: indexing emits only the parts of compounds, each compound's parts
     at consecutive positions with a gap after it (plus each run of two or
@@ -274,10 +271,6 @@ def parts_analyzer() -> SwedishAnalyzer:
 
 def name_analyzer() -> SwedishAnalyzer:
     return SwedishAnalyzer("names")
-
-
-def spelling_analyzer() -> SwedishAnalyzer:
-    return SwedishAnalyzer("spelling")
 
 
 def highlight_keys(word: str) -> tuple[str | None, tuple[str, ...]]:

@@ -60,6 +60,8 @@ class IndexStore:
         self._generation: str | None = None
         self._ix = None
         self.last_catch_up = float("-inf")
+        # Set when segments pile up; the web layer merges after its response.
+        self.merge_wanted = False
 
     # Generations -------------------------------------------------------
 
@@ -86,13 +88,29 @@ class IndexStore:
             name = self.current_generation()
         return os.path.join(self.root, name)
 
-    def new_generation(self) -> str:
-        """An empty index in a fresh directory (not yet in use)."""
+    def new_generation(self, building: bool = False) -> str:
+        """An empty index in a fresh directory (not yet in use). A generation being
+        built is marked, so no other process takes it for debris meanwhile."""
         name = f"gen-{time.time_ns()}-{os.getpid()}"
         path = os.path.join(self.root, name)
         os.makedirs(path)
         whoosh_index.create_in(path, build_schema())
+        if building:
+            with open(os.path.join(path, BUILDING), "w", encoding="utf-8") as f:
+                f.write(str(os.getpid()))
         return path
+
+    @staticmethod
+    def finish_generation(path: str) -> None:
+        os.remove(os.path.join(path, BUILDING))
+
+    @staticmethod
+    def discard_generation(path: str) -> None:
+        shutil.rmtree(path, ignore_errors=True)
+
+    @staticmethod
+    def open_generation(path: str):
+        return whoosh_index.open_dir(path)
 
     def swap_in(self, path: str) -> None:
         """Make a complete generation the one in use, then remove the old ones."""
@@ -146,6 +164,15 @@ class IndexStore:
         except BaseException:
             writer.cancel()
             raise
+
+    def segment_count(self) -> int:
+        return len(self.open_index()._segments())
+
+    def document_ids(self, path: str | None = None) -> tuple[set[int], int]:
+        """The experience ids the index holds, and its number of live documents."""
+        with self.open_index(path).searcher() as searcher:
+            return ({int(fields["id"]) for fields in searcher.all_stored_fields()},
+                    searcher.doc_count())
 
     @staticmethod
     def read_cursor(path: str) -> dict:

@@ -1,7 +1,8 @@
-"""Searching experiences: parameters, the query, facets, snippets and suggestions.
+"""Searching the index: parameters, the query, facets and suggestions.
 
-Free of Flask requests: the views and the JSON API pass a plain mapping of
-parameters and the viewer (a User or None).
+Plain in, plain out: the caller passes the parameters, the Reach of the audience
+(kb.reach) and the catalogue's names; it gets document ids, the total, facet
+counts and a suggestion back.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from datetime import datetime
 from whoosh import qparser
 from whoosh.query import And, NullQuery, Or
 
-from kb import vocab
+from kb import parsing, vocab
 from kb.search.analysis import highlight_keys, nfc
 from kb.search.docsets import DocSets, docsets
 from kb.search.ranking import top_documents
-from kb.search.schema import FACET_FIELDS, TEXT_FIELDS
+from kb.search.schema import FACET_FIELDS, QUERY_FIELDS
 
 PER_PAGE = 20
 MAX_PAGE = 500
@@ -79,13 +80,12 @@ class SearchParams:
             value = one(name)
             if value in vocabulary:
                 setattr(params, name, value)
-        params.min_rating = _int_in(one("min_rating"), 1, 5)
-        params.since = _int_in(one("since"), 1900, 2100)
+        params.min_rating = parsing.integer_in(one("min_rating"), 1, 5)
+        params.since = parsing.integer_in(one("since"), 1900, 2100)
         sort = one("sort")
         params.sort = sort if sort in SORTS else ("relevance" if params.q else "newest")
-        params.fresh = one("fresh").lower() in ("1", "on", "true", "yes")
-        page = one("page")
-        params.page = min(int(page), MAX_PAGE) if page.isdigit() and int(page) > 0 else 1
+        params.fresh = parsing.flag(one("fresh"))
+        params.page = min(parsing.page(one("page")), MAX_PAGE)
         return params
 
     def as_args(self, **changes) -> dict:
@@ -101,22 +101,6 @@ class SearchParams:
                 and v == 1)}
 
 
-def _int_in(value: str, low: int, high: int) -> int | None:
-    if not value or not value.isdigit() or len(value) > 6:
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
-
-
-@dataclass
-class Hit:
-    """One experience on the page, with its title and a snippet as safe HTML."""
-
-    id: int
-    experience: object
-    title: str
-    snippet: str
-
 
 @dataclass
 class FacetValue:
@@ -126,27 +110,12 @@ class FacetValue:
     selected: bool
 
 
-@dataclass
-class SearchResult:
-    params: SearchParams
-    hits: list[Hit]
-    total: int
-    page: int
-    pages: int
-    facets: dict[str, list[FacetValue]]
-    suggestion: str | None = None
-
-    @property
-    def notices(self) -> list[str]:
-        return self.params.notices
-
-
 # Parsing -----------------------------------------------------------------------
 
 
 def make_parser(schema) -> qparser.QueryParser:
     """Words, "phrases", AND/OR/NOT and parentheses; no wildcards, no fields, no ranges."""
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS,
+    parser = qparser.MultifieldParser(list(QUERY_FIELDS), schema, fieldboosts=QUERY_FIELDS,
                                       group=qparser.AndGroup)
     for plugin in (qparser.WildcardPlugin, qparser.FieldsPlugin, qparser.RangePlugin,
                    qparser.BoostPlugin):
@@ -195,21 +164,14 @@ def _dedupe(q):
     return q
 
 
-def allowed_documents(sets: DocSets, params: SearchParams, viewer,
-                      system_id: int | None) -> int:
-    """The documents this viewer may see under the active filters, as a mask.
-
-    Visitor: published and public. Member: published, or written by them.
-    Moderator/admin: everything. Then the system, code, rating, year and
-    freshness filters. The same mask restricts results, totals, facet counts
-    and suggestion checks.
+def allowed_documents(sets: DocSets, params: SearchParams, reach,
+                      system_id: int | None, confirmed_since: datetime | None = None) -> int:
+    """The documents the audience reaches (`reach`, a kb.reach.Reach) under the
+    active filters, as a mask: the system, code, rating and year filters, and with
+    `params.fresh` only documents confirmed since `confirmed_since`. The same mask
+    restricts results, totals, facet counts and suggestion checks.
     """
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        mask = sets.term("state", "published") & sets.term("visibility", "public")
-    elif viewer.is_moderator:
-        mask = sets.live
-    else:
-        mask = sets.term("state", "published") | sets.term("author_id", str(viewer.id))
+    mask = reach.index_mask(sets)
     if params.system:
         mask &= sets.term("system_id", str(system_id or 0))
     for name, (fieldname, _vocabulary) in CODE_FILTERS.items():
@@ -223,11 +185,8 @@ def allowed_documents(sets: DocSets, params: SearchParams, viewer,
     if params.since:
         mask &= sets.at_least("created",
                               schema["created"].to_column_value(datetime(params.since, 1, 1)))
-    if params.fresh:
-        from kb.freshness import leave_out_before
-
-        mask &= sets.at_least("confirmed", schema["confirmed"].to_column_value(
-            leave_out_before()))
+    if params.fresh and confirmed_since is not None:
+        mask &= sets.at_least("confirmed", schema["confirmed"].to_column_value(confirmed_since))
     return mask
 
 
@@ -292,8 +251,12 @@ class Found:
     suggestion: str | None = None
 
 
-def run(searcher, params: SearchParams, viewer, system_id: int | None,
-        systems: Mapping[int, tuple[str, str]], surface_word=None) -> Found:
+def run(searcher, params: SearchParams, reach, system_id: int | None,
+        systems: Mapping[int, tuple[str, str]], surface_word=None,
+        confirmed_since: datetime | None = None) -> Found:
+    """Search: `reach` is what the audience may see (kb.reach.Reach), `systems` the
+    catalogue (id -> (slug, name)) for the facet, `surface_word(id, stem)` a word of
+    that experience's own text with this stem (for suggestions)."""
     text_query = parse_text_query(searcher.schema, params.q) if params.q else None
     if params.q and text_query is None:
         # Only stop words or symbols: nothing to look for.
@@ -302,7 +265,7 @@ def run(searcher, params: SearchParams, viewer, system_id: int | None,
     if text_query is None and sort == "relevance":
         sort = "newest"
     sets = docsets(searcher)
-    allowed = allowed_documents(sets, params, viewer, system_id)
+    allowed = allowed_documents(sets, params, reach, system_id, confirmed_since)
 
     # Every match once, as a mask: the total and the facet counts.
     matched = allowed if text_query is None else sets.evaluate(text_query) & allowed

@@ -9,8 +9,8 @@ from kb.search.analysis import (
     swedish_analyzer,
 )
 
-# Text fields the query parser searches, with their weights.
-TEXT_FIELDS = {
+# Fields the query parser searches, with their weights.
+QUERY_FIELDS = {
     "title": 2.0,
     "body": 1.0,
     "parts": 0.4,

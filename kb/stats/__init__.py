@@ -1,11 +1,12 @@
 """Aggregates for system profiles and comparisons, from a columnar copy of the
 experiences kept up to date with every write (kb.stats.snapshot).
 
-Every figure counts published experiences only, and for visitors only public ones
-(see `queries.aggregated`); a figure with fewer than MIN_ANSWERS answers behind it
-is shown as "för få svar".
+Which experiences count is the Reach the caller passes (kb.policy.counted: published
+experiences only, and for visitors only public ones); a figure with fewer than
+MIN_ANSWERS answers behind it is shown as "för få svar".
 """
 
+from kb.reach import Reach
 from kb.stats import aggregate, cache, queries, snapshot
 from kb.stats.figures import (
     MIN_ANSWERS,
@@ -25,18 +26,20 @@ from kb.stats.filters import FilterError, Filters, recent_cutoff
 from kb.stats.queries import common_switches
 
 
-def profiles(systems, user, filters: Filters | None = None, today=None) -> list[Profile]:
-    """Every aggregate of each system for this viewer, in the given order."""
+def profiles(systems, reach: Reach, filters: Filters | None = None,
+             today=None) -> list[Profile]:
+    """Every aggregate of each system over the experiences this Reach counts, in the
+    given order."""
     filters = filters or Filters()
     window = recent_cutoff(today) if filters.recent else None
-    keys = {system.id: (queries.audience(user), system.id, filters, window) for system in systems}
+    keys = {system.id: (reach, system.id, filters, window) for system in systems}
     store = cache.profile_cache()
     version = cache.data_version()
     found = {system.id: store.get(version, keys[system.id]) for system in systems}
     missing = [system for system in systems if found[system.id] is None]
     if missing:
         figures = snapshot.current(version)
-        for fresh in aggregate.profiles(figures, missing, user, filters, today):
+        for fresh in aggregate.profiles(figures, missing, reach, filters, today):
             store.put(version, keys[fresh.system.id], fresh)
             found[fresh.system.id] = fresh
     if len(missing) == len(systems):
@@ -48,15 +51,15 @@ def profiles(systems, user, filters: Filters | None = None, today=None) -> list[
     ]
 
 
-def revisions(system_id: int, user, recent: int) -> Revisions:
+def revisions(system_id: int, reach: Reach, recent: int) -> Revisions:
     """How satisfaction moved at the organisations that confirmed or updated their
-    experience of this system (kb.freshness), for this viewer."""
-    return aggregate.revisions(snapshot.current(cache.data_version()), system_id, user, recent)
+    experience of this system (kb.freshness), over what this Reach counts."""
+    return aggregate.revisions(snapshot.current(cache.data_version()), system_id, reach, recent)
 
 
-def profile(system, user, filters: Filters | None = None, today=None) -> Profile:
-    """Every aggregate of one system for this viewer."""
-    return profiles([system], user, filters, today)[0]
+def profile(system, reach: Reach, filters: Filters | None = None, today=None) -> Profile:
+    """Every aggregate of one system over what this Reach counts."""
+    return profiles([system], reach, filters, today)[0]
 
 
 __all__ = [

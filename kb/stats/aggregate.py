@@ -1,8 +1,7 @@
 """Profiles computed from the figure snapshot (kb.stats.snapshot) with numpy.
 
-Which experiences count is the rule of `queries.aggregated`: published only (never
-pending or hidden, not even for moderators or authors), public ones only for
-visitors; then the filters.
+Which experiences count is the caller's Reach (kb.policy.counted: published
+only, public ones only for visitors), then the filters.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from datetime import datetime
 import numpy as np
 
 from kb import vocab
+from kb.reach import Reach
 from kb.stats.figures import (
     CAPABILITY_SHARE_LEVELS,
     DETRACTOR_MAX,
@@ -29,19 +29,18 @@ from kb.stats.figures import (
     SystemRef,
 )
 from kb.stats.filters import Filters, recent_cutoff
-from kb.stats.queries import audience, system_refs
+from kb.stats.queries import system_refs
 from kb.stats.snapshot import CODED, Snapshot
 
 # How many of the most common reasons are shown for each switch.
 REASONS_PER_FLOW = 3
 
 
-def counted(snapshot: Snapshot, user, filters: Filters, today: datetime | None = None):
-    """Which rows of the snapshot count for this viewer under these filters."""
+def counted(snapshot: Snapshot, reach: Reach, filters: Filters,
+            today: datetime | None = None):
+    """Which rows of the snapshot count for this Reach under these filters."""
     c = snapshot.columns
-    rows = c["published"] == 1
-    if audience(user) == "public":
-        rows &= c["public"] == 1
+    rows = reach.snapshot_rows(c)
     for name, column in (("sector", "sector"), ("size", "size_band"), ("role", "reviewer_role")):
         code = getattr(filters, name)
         if code:
@@ -51,12 +50,12 @@ def counted(snapshot: Snapshot, user, filters: Filters, today: datetime | None =
     return rows
 
 
-def revisions(snapshot: Snapshot, system_id: int, user, recent: int) -> Revisions:
-    """The system's experiences that count for this viewer and kept an earlier
+def revisions(snapshot: Snapshot, system_id: int, reach: Reach, recent: int) -> Revisions:
+    """The system's experiences that count for this Reach and kept an earlier
     satisfaction: first statement against today's, and the `recent` most recently
     confirmed (then the newest id)."""
     c = snapshot.columns
-    rows = np.flatnonzero(counted(snapshot, user, Filters()) & (c["system_id"] == system_id)
+    rows = np.flatnonzero(counted(snapshot, reach, Filters()) & (c["system_id"] == system_id)
                           & (c["first_satisfaction"] > 0))
     first, latest = c["first_satisfaction"][rows], c["satisfaction"][rows]
     order = np.lexsort((-c["id"][rows], -c["confirmed"][rows]))[:recent]
@@ -70,13 +69,13 @@ def revisions(snapshot: Snapshot, system_id: int, user, recent: int) -> Revision
     )
 
 
-def profiles(snapshot: Snapshot, systems, user, filters: Filters,
+def profiles(snapshot: Snapshot, systems, reach: Reach, filters: Filters,
              today: datetime | None = None) -> list[Profile]:
     """One Profile for each system, in the given order."""
     if not systems:
         return []
     c = snapshot.columns
-    rows = counted(snapshot, user, filters, today)
+    rows = counted(snapshot, reach, filters, today)
     found = []
     flows = []
     for system in systems:

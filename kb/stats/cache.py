@@ -9,42 +9,38 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from flask import current_app
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.changelog.reading import count_above_expression, newest_id_expression
+from kb.extensions import db, figure_caches
 from kb.lru import LeastRecentlyUsed
 from kb.models import Experience, PayrollSystem
-from kb.search.queue import SearchQueueEntry
 from kb.stats.figures import Profile, SystemRef
 
 MAX_ENTRIES = 2048
 
 
-# Change-queue rows counted (and re-examined by the figure snapshot) below the newest.
+# Change-log rows counted (and re-examined by the figure snapshot) below the newest.
 WINDOW = 1000
 
 
 def data_version() -> tuple:
     """Changes whenever an experience is added, changed or deleted, or a system added:
-    (newest queue id, queue rows among the last WINDOW ids, newest experience id,
-    number of systems).
+    (newest change-log id, change-log rows among the last WINDOW ids, newest
+    experience id, number of systems).
 
     Every ORM write of an experience (and every system rename) leaves a row in the
-    search change queue in its own transaction, so the newest queue id moves with
-    it; on PostgreSQL a transaction may commit after one with a higher queue id,
-    which the count in the window notices. Bulk inserts that bypass the queue move
-    the newest experience id. All are index lookups, unlike a count(*) over every
-    experience.
+    change log in its own transaction, so the newest id moves with it; on
+    PostgreSQL a transaction may commit after one with a higher id, which the
+    count in the window notices. Bulk inserts that bypass the log move the newest
+    experience id. All are index lookups, unlike a count(*) over every experience.
     """
-    q = SearchQueueEntry
-    newest = select(func.max(q.id)).scalar_subquery()
+    newest = newest_id_expression()
     return tuple(
         db.session.execute(
             select(
                 newest,
-                select(func.count()).select_from(q).where(q.id > newest - WINDOW)
-                .scalar_subquery(),
+                count_above_expression(newest - WINDOW),
                 select(func.max(Experience.id)).scalar_subquery(),
                 select(func.count()).select_from(PayrollSystem).scalar_subquery(),
             )
@@ -78,9 +74,25 @@ class ProfileCache:
         entries.put(key, profile)
 
 
+class SnapshotHolder:
+    """The app's figure snapshot (kb.stats.snapshot), read once, then kept up to date."""
+
+    def __init__(self):
+        self.snapshot = None
+        self.lock = threading.Lock()
+
+
+class FigureCaches:
+    """What one app keeps in memory for figures: its snapshot and its profiles."""
+
+    def __init__(self):
+        self.profiles = ProfileCache()
+        self.snapshot = SnapshotHolder()
+
+
 def profile_cache() -> ProfileCache:
     """The app's cache (one per app, so each test's app starts empty)."""
-    return current_app.extensions.setdefault("kb_stats_cache", ProfileCache())
+    return figure_caches.current.profiles
 
 
 def with_current_names(profile: Profile, system: SystemRef, names: dict[int, SystemRef]) -> Profile:

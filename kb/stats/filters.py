@@ -7,12 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement
 
-from kb import vocab
-from kb.freshness import months_before
-from kb.models import Experience, utcnow
+from kb import parsing, vocab
+from kb.dates import months_before, utcnow
+from kb.models import Experience
 from kb.stats.figures import RECENT_MONTHS
-
-TRUE_VALUES = ("1", "on", "true", "ja", "yes")
 
 
 class FilterError(ValueError):
@@ -44,10 +42,10 @@ class Filters:
                     raise FilterError(f"Okänd {what}: {value[:40]}")
                 value = ""
             values[name] = value or None
-        recent = (args.get("recent") or "").strip().lower()
-        if strict and recent and recent not in (*TRUE_VALUES, "0", "false", "nej", "no"):
+        recent = args.get("recent")
+        if strict and (recent or "").strip() and parsing.boolean(recent) is None:
             raise FilterError("recent ska vara 1 eller 0")
-        return cls(**values, recent=recent in TRUE_VALUES)
+        return cls(**values, recent=parsing.flag(recent))
 
     @property
     def active(self) -> bool:

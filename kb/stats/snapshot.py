@@ -5,32 +5,29 @@ work in SQLite (two scans of a 12,000-entry index range, one with a sort); from
 these arrays the same figures take a few milliseconds.
 
 The copy follows the database like the search index does: every ORM write of an
-experience leaves a row in the change queue in its own transaction. When the
-data version moves (`cache.data_version`), the experiences named by queue rows
+experience leaves a row in the change log in its own transaction. When the
+data version moves (`cache.data_version`), the experiences named by log rows
 not applied yet are read again (an experience gone from the database leaves the
-copy). The last WINDOW queue rows are re-examined at every refresh, so a row
+copy). The last WINDOW log rows are re-examined at every refresh, so a row
 whose transaction committed after rows with higher ids (PostgreSQL) is applied
 once it is visible; the data version counts the rows in that window for the same
-reason. Bulk inserts that bypass the queue (the demo data) are found by id, and
+reason. Bulk inserts that bypass the log (the demo data) are found by id, and
 anything larger (more than WINDOW changes at once, a system added or removed)
 reads the whole copy again.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from flask import current_app
 from sqlalchemy import case, extract, func, select
 
-from kb import vocab
-from kb.extensions import db
+from kb import changelog, reach, vocab
+from kb.extensions import db, figure_caches
 from kb.models import Experience as E
 from kb.models import SatisfactionHistory
-from kb.search.queue import EXPERIENCE, SearchQueueEntry
 from kb.stats.cache import WINDOW
 from kb.stats.figures import CAPABILITY_SHARE_LEVELS
 
@@ -58,14 +55,16 @@ def _columns() -> dict[str, object]:
         "id": E.id,
         "system_id": E.system_id,
         "switched_from_id": func.coalesce(E.switched_from_id, 0),
-        "published": case((E.moderation_state == "published", 1), else_=0),
-        "public": case((E.visibility == "public", 1), else_=0),
+        # What kb.reach reads to tell which rows an audience reaches.
+        reach.SNAPSHOT_PUBLISHED: case((E.moderation_state == reach.PUBLISHED, 1), else_=0),
+        reach.SNAPSHOT_VISIBILITY: _coded(E.visibility, reach.VISIBILITY_CODES),
+        reach.SNAPSHOT_AUTHOR: func.coalesce(E.author_id, 0),
         "created": extract("epoch", E.created_at),
         "year": extract("year", E.created_at),
         "confirmed": extract("epoch", E.confirmed_at),
         # The first satisfaction kept when the author confirmed or updated it
         # (kb.freshness), 0 if none; always written with a change of the
-        # experience itself, so the queue follows it.
+        # experience itself, so the change log follows it.
         "first_satisfaction": func.coalesce(
             select(SatisfactionHistory.satisfaction)
             .where(SatisfactionHistory.experience_id == E.id)
@@ -145,10 +144,8 @@ def _code_reasons(snapshot: Snapshot, columns: dict[str, np.ndarray],
 
 
 def _queue_after(low: int) -> list[tuple[int, str, int]]:
-    q = SearchQueueEntry
     with db.engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(
-            select(q.id, q.kind, q.object_id).where(q.id > low))]
+        return changelog.since(connection, low)
 
 
 def load(version: tuple) -> Snapshot:
@@ -171,7 +168,7 @@ def refresh(old: Snapshot, version: tuple) -> Snapshot:
         return load(version)
     entries = [entry for entry in _queue_after(queue_max - WINDOW)
                if entry[0] not in old.queue_seen]
-    changed = {object_id for _id, kind, object_id in entries if kind == EXPERIENCE}
+    changed = {object_id for _id, kind, object_id in entries if kind == changelog.EXPERIENCE}
     where = E.id > old.last_experience_id
     if changed:
         where = where | E.id.in_(sorted(changed))
@@ -192,15 +189,9 @@ def refresh(old: Snapshot, version: tuple) -> Snapshot:
     return snapshot
 
 
-class _Holder:
-    def __init__(self):
-        self.snapshot: Snapshot | None = None
-        self.lock = threading.Lock()
-
-
 def current(version: tuple) -> Snapshot:
     """This app's copy at `version`, brought up to date if the data has changed."""
-    holder = current_app.extensions.setdefault("kb_stats_snapshot", _Holder())
+    holder = figure_caches.current.snapshot
     snapshot = holder.snapshot
     if snapshot is not None and snapshot.version == version:
         return snapshot

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb import vocab
+from kb import swedish, vocab
 from kb.stats.figures import MIN_ANSWERS, Flow, Group, Mean, Nps, Profile, Shares
 
 TOO_FEW = "för få svar"
@@ -30,18 +30,9 @@ class Section:
     rows: list[Row]
 
 
-def number(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}".replace(".", ",").replace("-", "−")
-
-
-def percent(value: float | None) -> str:
-    return NOTHING if value is None else f"{value:.0f}\u00a0%"
-
-
-def signed(value: float) -> str:
-    """A whole number; negative with a minus sign (U+2212), positive without a plus, so a
-    spreadsheet never takes it for a formula."""
-    return number(round(value), 0)
+number = swedish.decimal
+percent = swedish.percent
+signed = swedish.signed
 
 
 def too_few(n: int) -> Cell:

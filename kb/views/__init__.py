@@ -1,33 +1,50 @@
-"""One blueprint per area of the site."""
+"""One blueprint per area of the site, and what every response shares."""
 
-from flask import Flask
+import logging
+
+from flask import Flask, current_app
+
+from kb import indexing
+from kb.extensions import search_index
+from kb.views import (
+    account,
+    admin,
+    api,
+    auth,
+    community,
+    compare,
+    experiences,
+    main,
+    search,
+    systems,
+)
+from kb.views.common import IdConverter
+
+log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
-    from kb.paging import IdConverter
-
     app.url_map.converters["int"] = IdConverter
-    from kb.views import auth, experiences, main, systems
+    for module in (main, auth, systems, experiences, compare, api, search, account, admin,
+                   community):
+        app.register_blueprint(module.bp)
+    app.after_request(_merge_index_after_response)
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(systems.bp)
-    app.register_blueprint(experiences.bp)
 
-    from kb.views import api, compare
+def _merge_index_after_response(response):
+    """Index segments piled up by drains are merged once the response has been sent, so
+    the member who submitted never waits for it."""
+    store = search_index.find()
+    if store is not None and store.merge_wanted:
+        store.merge_wanted = False
+        app = current_app._get_current_object()
 
-    app.register_blueprint(compare.bp)
-    app.register_blueprint(api.bp)
+        def merge() -> None:
+            with app.app_context():
+                try:
+                    indexing.merge_segments()
+                except Exception:  # a later request tries again
+                    log.exception("Merging index segments failed.")
 
-    from kb.views import search
-
-    app.register_blueprint(search.bp)
-
-    from kb.views import account, admin
-
-    app.register_blueprint(account.bp)
-    app.register_blueprint(admin.bp)
-
-    from kb.views import community
-
-    app.register_blueprint(community.bp)
+        response.call_on_close(merge)
+    return response

@@ -14,13 +14,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, logout_user
-from sqlalchemy import select
 
 from kb import privacy
 from kb.accounts import AccountError
-from kb.extensions import db
 from kb.forms import DeleteAccountForm, EmailChangeForm, PasswordChangeForm, ProfileForm
-from kb.models import Experience, Organisation
+from kb.listing import own_experiences
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -52,11 +50,8 @@ def _forms(formdata=None, which: str | None = None):
 
 
 def _page(forms, status: int = 200):
-    own = db.session.scalars(
-        select(Experience).where(Experience.author_id == current_user.id)
-        .order_by(Experience.created_at.desc())
-    ).all()
-    return render_template("account/index.html", forms=forms, experiences=own), status
+    return render_template("account/index.html", forms=forms,
+                           experiences=own_experiences(current_user.id)), status
 
 
 @bp.get("")
@@ -76,7 +71,10 @@ def update(which: str):
         return _page(forms, 422)
     try:
         if which == "profile":
-            _save_profile(form)
+            privacy.save_profile(current_user, display_name=form.display_name.data,
+                                 professional_role=form.professional_role.data,
+                                 organisation_name=form.organisation_name.data,
+                                 sector=form.sector.data, size_band=form.size_band.data)
             flash("Din profil är sparad.", "success")
         elif which == "email":
             privacy.change_email(current_user, form.email.data, form.current_password.data)
@@ -92,22 +90,9 @@ def update(which: str):
             flash("Ditt konto är borttaget.", "info")
             return redirect(url_for("main.index"))
     except AccountError as error:
-        field = form.current_password if "Lösenordet" in str(error) else form.email
-        field.errors.append(str(error))
+        form[error.field if error.field in form else "current_password"].errors.append(str(error))
         return _page(forms, 422)
     return redirect(url_for("account.index"))
-
-
-def _save_profile(form: ProfileForm) -> None:
-    user = current_user
-    user.display_name = form.display_name.data.strip()
-    user.professional_role = form.professional_role.data
-    if user.organisation is None:
-        user.organisation = Organisation(name="", sector="", size_band="")
-    user.organisation.name = (form.organisation_name.data or "").strip()
-    user.organisation.sector = form.sector.data
-    user.organisation.size_band = form.size_band.data
-    db.session.commit()
 
 
 @bp.get("/export.json")

@@ -5,15 +5,12 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
-from kb import audit, invites, moderation
-from kb.extensions import db
+from kb import accounts, audit, catalogue, invites, moderation, policy
+from kb.errors import NotFound
 from kb.forms import AuditFilterForm, InviteForm, MergeForm, ReasonForm, RoleForm
-from kb.models import AuditLog, Experience, Flag, InviteCode, PayrollSystem, User, utcnow
-from kb.paging import page_number
-from kb.views.auth import safe_next
+from kb.models import PayrollSystem, utcnow
+from kb.views.common import audience, page_number, safe_target
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -25,7 +22,9 @@ def role_required(role: str):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            allowed = current_user.is_admin if role == "admin" else current_user.is_moderator
+            viewer = audience()
+            allowed = (policy.may_administer(viewer) if role == "admin"
+                       else policy.may_moderate(viewer))
             if not allowed:
                 abort(403)
             return view(*args, **kwargs)
@@ -33,11 +32,6 @@ def role_required(role: str):
         return wrapped
 
     return decorator
-
-
-def _page(query, per_page: int = 25):
-    return db.paginate(query, page=page_number(), per_page=per_page,
-                       error_out=False)
 
 
 @bp.get("/")
@@ -51,23 +45,16 @@ def index():
 @role_required("moderator")
 def queue():
     """Experiences waiting to be published."""
-    pending = _page(
-        select(Experience).options(joinedload(Experience.system), joinedload(Experience.author))
-        .where(Experience.moderation_state == "pending").order_by(Experience.created_at)
-    )
-    return render_template("admin/queue.html", experiences=pending, form=ReasonForm())
+    return render_template("admin/queue.html",
+                           experiences=moderation.pending_experiences(page_number()),
+                           form=ReasonForm())
 
 
 @bp.get("/flags")
 @role_required("moderator")
 def flags():
     """Experiences reported by members, with their open reports."""
-    flagged = _page(
-        select(Experience).options(joinedload(Experience.system))
-        .where(Experience.id.in_(select(Flag.experience_id).where(Flag.resolved_at.is_(None))))
-        .order_by(Experience.id)
-    )
-    reports = {e.id: moderation.open_flags(e) for e in flagged.items}
+    flagged, reports = moderation.flagged_experiences(page_number())
     return render_template("admin/flags.html", experiences=flagged, reports=reports,
                            form=ReasonForm())
 
@@ -76,7 +63,7 @@ def flags():
 @role_required("moderator")
 def decide(experience_id: int, action: str):
     """Publish, hide or restore an experience, with a reason shown to its author."""
-    experience = db.get_or_404(Experience, experience_id)
+    experience = moderation.any_experience(experience_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
@@ -86,7 +73,7 @@ def decide(experience_id: int, action: str):
         flash(str(error), "error")
     else:
         flash(_DECIDED[action], "success")
-    return redirect(safe_next(request.form.get("back")) or url_for("admin.index"))
+    return redirect(safe_target(request.form.get("back")) or url_for("admin.index"))
 
 
 _DECIDED = {
@@ -100,9 +87,7 @@ _DECIDED = {
 @role_required("moderator")
 def systems():
     """Proposed systems to approve or merge into an existing one."""
-    proposed = db.session.scalars(
-        select(PayrollSystem).where(PayrollSystem.status == "pending").order_by(PayrollSystem.id)
-    ).all()
+    proposed = catalogue.proposed_systems()
     return render_template("admin/systems.html", proposed=proposed,
                            merge_forms={s.id: _merge_form(s) for s in proposed},
                            form=ReasonForm())
@@ -111,18 +96,14 @@ def systems():
 def _merge_form(source: PayrollSystem, formdata=None) -> MergeForm:
     form = MergeForm(formdata=formdata, prefix=f"merge-{source.id}")
     form.target_id.choices = [("", "Välj system")] + [
-        (s.id, s.name) for s in db.session.scalars(
-            select(PayrollSystem).where(PayrollSystem.id != source.id,
-                                        PayrollSystem.status != "pending")
-            .order_by(PayrollSystem.name))
-    ]
+        (s.id, s.name) for s in catalogue.listed_systems() if s.id != source.id]
     return form
 
 
 @bp.post("/systems/<int:system_id>/approve")
 @role_required("moderator")
 def approve_system(system_id: int):
-    system = db.get_or_404(PayrollSystem, system_id)
+    system = catalogue.system_by_id(system_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
@@ -138,12 +119,12 @@ def approve_system(system_id: int):
 @bp.post("/systems/<int:system_id>/merge")
 @role_required("moderator")
 def merge_system(system_id: int):
-    source = db.get_or_404(PayrollSystem, system_id)
+    source = catalogue.system_by_id(system_id)
     form = _merge_form(source, request.form)
     if not form.validate_on_submit():
         flash("Välj vilket system det ska slås ihop med.", "error")
         return redirect(url_for("admin.systems"))
-    target = db.get_or_404(PayrollSystem, form.target_id.data)
+    target = catalogue.system_by_id(form.target_id.data)
     moderation.merge_system(source, target, current_user, form.reason.data or "")
     flash(f"Sammanslaget med {target.name}.", "success")
     return redirect(url_for("admin.systems"))
@@ -153,18 +134,16 @@ def merge_system(system_id: int):
 @role_required("admin")
 def users():
     """Members: deactivate and change role."""
-    query = select(User).order_by(User.created_at.desc())
     term = request.args.get("q", "").strip()[:254]
-    if term:
-        query = query.where(User.email.contains(term.lower()))
-    return render_template("admin/users.html", users=_page(query, 50), term=term,
+    return render_template("admin/users.html", users=moderation.members(term, page_number()),
+                           term=term,
                            role_form=RoleForm(), form=ReasonForm())
 
 
 @bp.post("/users/<int:user_id>/<any(activate, deactivate):action>")
 @role_required("admin")
 def set_active(user_id: int, action: str):
-    user = db.get_or_404(User, user_id)
+    user = _member(user_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
@@ -180,7 +159,7 @@ def set_active(user_id: int, action: str):
 @bp.post("/users/<int:user_id>/role")
 @role_required("admin")
 def set_role(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = _member(user_id)
     form = RoleForm()
     if not form.validate_on_submit():
         flash("Välj en giltig roll.", "error")
@@ -204,7 +183,7 @@ def invite_codes():
         created = invites.create(current_user, timedelta(days=form.valid_days.data),
                                  form.note.data or "")
         flash("En ny inbjudningskod är skapad.", "success")
-    codes = _page(select(InviteCode).order_by(InviteCode.created_at.desc()))
+    codes = invites.newest(page_number())
     return render_template("admin/invites.html", form=form, codes=codes, created=created,
                            now=utcnow()), 422 if form.errors else 200
 
@@ -215,15 +194,19 @@ def audit_log():
     """Every moderation and admin action; filter by action, person and type."""
     form = AuditFilterForm(request.args)
     form.action.choices = [("", "Alla åtgärder")] + list(audit.ACTIONS.items())
-    query = select(AuditLog).options(joinedload(AuditLog.actor)).order_by(
-        AuditLog.created_at.desc(), AuditLog.id.desc())
-    if form.validate():
-        if form.action.data:
-            query = query.where(AuditLog.action == form.action.data)
-        if form.object_type.data:
-            query = query.where(AuditLog.object_type == form.object_type.data)
-        if form.actor.data:
-            query = query.join(User, AuditLog.actor_id == User.id).where(
-                func.lower(User.email) == form.actor.data.strip().lower())
-    return render_template("admin/audit.html", form=form, entries=_page(query, 50),
+    valid = form.validate()
+    entries = audit.entries(
+        page_number(),
+        action=form.action.data or "" if valid else "",
+        object_type=form.object_type.data or "" if valid else "",
+        actor_email=form.actor.data or "" if valid else "",
+    )
+    return render_template("admin/audit.html", form=form, entries=entries,
                            audit_actions=audit.ACTIONS)
+
+
+def _member(member_id: int):
+    member = accounts.get_member(member_id)
+    if member is None:
+        raise NotFound("Kontot finns inte.")
+    return member

@@ -6,16 +6,15 @@ Errors are {"error": {"status": ..., "message": ...}} with a 4xx status.
 """
 
 from flask import Blueprint, abort, jsonify, request, url_for
-from sqlalchemy import select
 
-from kb import search, stats, vocab
-from kb.access import viewer
-from kb.extensions import db
+from kb import catalogue, experience_search, policy, stats, vocab
+from kb import experiences as experience_records
+from kb.comparison import MAX_SYSTEMS, MIN_SYSTEMS, chosen_systems
 from kb.listing import systems_with_counts
 from kb.models import Experience, PayrollSystem
 from kb.openapi import openapi_document
-from kb.paging import MAX_PAGE
-from kb.views.compare import MAX_SYSTEMS, MIN_SYSTEMS, catalogue, chosen_systems
+from kb.parsing import MAX_PAGE
+from kb.views.common import audience
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -160,7 +159,7 @@ def systems():
     """The catalogue with number of experiences and average satisfaction, paginated."""
     page = _positive_int("page", 1, MAX_PAGE)
     per_page = _positive_int("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
-    rows = systems_with_counts(viewer())
+    rows = systems_with_counts(audience())
     total = len(rows)
     items = [
         {**_system_json(system), "experience_count": n,
@@ -175,11 +174,9 @@ def systems():
 @bp.get("/systems/<slug>")
 def system_detail(slug: str):
     """One system with every aggregate, for the filters given."""
-    system = db.session.scalar(select(PayrollSystem).where(PayrollSystem.slug == slug))
-    if system is None:
-        abort(404, description=f"Lönesystemet ”{slug[:80]}” finns inte.")
+    system = catalogue.system_by_slug(slug)
     filters = _filters()
-    profile = stats.profile(system, viewer(), filters)
+    profile = stats.profile(system, policy.counted(audience()), filters)
     return jsonify(system=_system_json(system), filters=_filters_json(filters),
                    min_answers=stats.MIN_ANSWERS, profile=profile_json(profile))
 
@@ -187,14 +184,14 @@ def system_detail(slug: str):
 @bp.get("/compare")
 def compare():
     """Two to four systems side by side, for the filters given."""
-    chosen, problems = chosen_systems(request.args.getlist("s"), catalogue())
+    chosen, problems = chosen_systems(request.args.getlist("s"), catalogue.listed_systems())
     if len(request.args.getlist("s")) > MAX_SYSTEMS:
         problems.append(f"Ange högst {MAX_SYSTEMS} system.")
     if problems or len(chosen) < MIN_SYSTEMS:
         abort(400, description=" ".join(problems)
               or f"Ange {MIN_SYSTEMS} till {MAX_SYSTEMS} system med parametern s.")
     filters = _filters()
-    profiles = stats.profiles(chosen, viewer(), filters)
+    profiles = stats.profiles(chosen, policy.counted(audience()), filters)
     return jsonify(
         filters=_filters_json(filters),
         min_answers=stats.MIN_ANSWERS,
@@ -209,7 +206,7 @@ def compare():
 def experiences():
     """Search experiences: the same search, filters and visibility as /search."""
     _positive_int("page", 1, MAX_PAGE)
-    result = search.search_experiences(request.args.to_dict(flat=True), viewer())
+    result = experience_search.search(request.args.to_dict(flat=True), audience())
     items = [experience_json(hit.experience) for hit in result.hits]
     return jsonify(items=items, page=result.page, total=result.total, pages=result.pages,
                    notices=list(result.notices))
@@ -218,7 +215,4 @@ def experiences():
 @bp.get("/experiences/<int:experience_id>")
 def experience(experience_id: int):
     """One experience the viewer may read."""
-    row = db.session.get(Experience, experience_id)
-    if row is None or not row.visible_to(viewer()):
-        abort(404, description="Erfarenheten finns inte.")
-    return jsonify(experience_json(row))
+    return jsonify(experience_json(experience_records.readable(experience_id, audience())))

@@ -1,7 +1,5 @@
 """Register, log in and log out."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -14,30 +12,20 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from kb import invites
-from kb.accounts import AccountError, authenticate, create_account
-from kb.extensions import db, limiter, login_manager
+from kb import invites, parsing
+from kb.accounts import AccountError, authenticate, create_account, get_member
+from kb.extensions import limiter, login_manager
 from kb.forms import LoginForm, RegisterForm
 from kb.models import User
+from kb.views.common import safe_target
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a local path may be the place to return to after logging in."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target or any(c in target for c in "\r\n\x00"):
-        return None
-    return target
+    member_id = parsing.as_id(user_id)
+    return get_member(member_id) if member_id is not None else None
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -61,11 +49,11 @@ def register():
                 invite=invites.usable(form.invite_code.data) if invite_only else None,
             )
         except AccountError as error:
-            form.email.errors.append(str(error))
+            form[error.field if error.field in form else "email"].errors.append(str(error))
         else:
             _start_session(user)
             flash("Välkommen till kb! Du är nu inloggad.", "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+            return redirect(safe_target(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
@@ -87,7 +75,7 @@ def login():
         if user is not None:
             _start_session(user)
             flash("Du är inloggad.", "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+            return redirect(safe_target(request.args.get("next")) or url_for("main.index"))
         form.password.errors.append("Fel e-postadress eller lösenord.")
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 

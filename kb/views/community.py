@@ -16,14 +16,22 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb import comments, community, freshness, notifications
-from kb.access import get_experience, viewer
+from kb import (
+    catalogue,
+    comments,
+    community,
+    experiences,
+    freshness,
+    notifications,
+    parsing,
+    policy,
+)
 from kb.extensions import db
-from kb.models import PayrollSystem, utcnow
-from kb.paging import as_id, page_number
+from kb.forms import CommentForm, FlagForm, HideCommentForm
+from kb.models import utcnow
+from kb.views.common import audience, current_member, page_number, safe_target
 
 bp = Blueprint("community", __name__)
 
@@ -34,17 +42,17 @@ bp = Blueprint("community", __name__)
 @login_required
 def add_comment(experience_id: int):
     """A new question on an experience, or an answer to a question (parent_id)."""
-    experience = get_experience(experience_id)
+    experience = experiences.readable(experience_id, audience())
     parent = None
     parent_id = request.form.get("parent_id", "")
     if parent_id:
-        number = as_id(parent_id)
+        number = parsing.as_id(parent_id)
         if number is None:
             abort(400)
-        parent = comments.get_comment(number)
+        parent = comments.readable(number, audience())
         if parent.experience_id != experience.id:
             abort(404)
-    form = comments.CommentForm()
+    form = CommentForm()
     if not form.validate_on_submit():
         slot = "question" if parent is None else f"answer-{parent.id}"
         return _experience_page(experience, {slot: form})
@@ -57,8 +65,8 @@ def add_comment(experience_id: int):
 @login_required
 def edit_comment(comment_id: int):
     """The author changes their own question or answer."""
-    comment = comments.get_comment(comment_id, for_change=True)
-    form = comments.CommentForm(obj=comment if request.method == "GET" else None)
+    comment = comments.own(comment_id, audience())
+    form = CommentForm(obj=comment if request.method == "GET" else None)
     if form.validate_on_submit():
         comments.edit(comment, form.body.data)
         flash("Dina ändringar är sparade.", "success")
@@ -74,7 +82,7 @@ def edit_comment(comment_id: int):
 @login_required
 def delete_comment(comment_id: int):
     """The author removes their own question or answer."""
-    comment = comments.get_comment(comment_id, for_change=True)
+    comment = comments.own(comment_id, audience())
     experience_id = comment.experience_id
     comments.delete(comment)
     flash("Kommentaren är borttagen.", "success")
@@ -86,8 +94,8 @@ def delete_comment(comment_id: int):
 def hide_comment(comment_id: int):
     """A moderator hides a comment, with a reason for the audit log."""
     _require_moderator()
-    comment = comments.get_comment(comment_id)
-    form = comments.HideCommentForm()
+    comment = comments.readable(comment_id, audience())
+    form = HideCommentForm()
     if not form.validate_on_submit():
         return _experience_page(comment.experience, {f"hide-{comment.id}": form})
     comments.hide(comment, current_user, form.reason.data)
@@ -100,7 +108,7 @@ def hide_comment(comment_id: int):
 def restore_comment(comment_id: int):
     """A moderator shows a hidden comment again."""
     _require_moderator()
-    comment = comments.get_comment(comment_id)
+    comment = comments.readable(comment_id, audience())
     comments.restore(comment, current_user, request.form.get("reason", ""))
     flash("Kommentaren visas igen.", "success")
     return redirect(_comment_url(comment))
@@ -112,7 +120,7 @@ def restore_comment(comment_id: int):
 @login_required
 def helpful(experience_id: int):
     """Mark an experience as helpful, or take the vote back."""
-    experience = get_experience(experience_id)
+    experience = experiences.readable(experience_id, audience())
     voted = community.set_helpful(current_user, experience, _wanted("helpful"))
     flash("Tack! Du har markerat erfarenheten som hjälpsam." if voted
           else "Din röst är borttagen.", "success")
@@ -123,13 +131,13 @@ def helpful(experience_id: int):
 @login_required
 def follow(slug: str):
     """Follow a system to be told about new experiences of it, or stop following."""
-    system = db.first_or_404(select(PayrollSystem).where(PayrollSystem.slug == slug))
+    system = catalogue.system_by_slug(slug)
     following = community.set_following(current_user, system, _wanted("follow"))
     if following:
         flash(f"Du följer nu {system.name}. Nya erfarenheter syns under Aviseringar.", "success")
     else:
         flash(f"Du följer inte längre {system.name}.", "success")
-    return redirect(_safe_next() or url_for("systems.detail", slug=system.slug))
+    return redirect(_next_target() or url_for("systems.detail", slug=system.slug))
 
 
 # Notifications ------------------------------------------------------------------------
@@ -154,7 +162,10 @@ def open_notification(notification_id: int):
     if notification is None:
         abort(404)
     notifications.mark_read(notification)
-    return redirect(notifications.target_url(notification))
+    url = url_for("experiences.view", experience_id=notification.experience_id)
+    if notification.comment_id is not None:
+        url += f"#kommentar-{notification.comment_id}"
+    return redirect(url)
 
 
 @bp.post("/notifications/read")
@@ -172,10 +183,10 @@ def mark_notifications_read():
 @login_required
 def confirm(experience_id: int):
     """The author confirms in one click that the experience still holds."""
-    experience = get_experience(experience_id, for_change=True)
+    experience = experiences.own(experience_id, audience())
     freshness.confirm(experience)
     flash(f"Tack! ”{experience.title}” är bekräftad som aktuell.", "success")
-    return redirect(_safe_next() or url_for("experiences.view", experience_id=experience_id))
+    return redirect(_next_target() or url_for("experiences.view", experience_id=experience_id))
 
 
 @bp.post("/freshness/later")
@@ -183,7 +194,7 @@ def confirm(experience_id: int):
 def ask_later():
     """Put the question whether old experiences still hold off until the next visit."""
     session[freshness.SNOOZE_SESSION_KEY] = True
-    return redirect(_safe_next() or url_for("main.index"))
+    return redirect(_next_target() or url_for("main.index"))
 
 
 # Helpers for templates -------------------------------------------------------------------
@@ -193,16 +204,16 @@ def community_helpers():
     return {
         "unread_notifications": _unread_notifications,
         "freshness_due": _freshness_due,
-        "comment_thread": lambda experience: comments.thread(experience, viewer()),
+        "comment_thread": lambda experience: comments.thread(experience, audience()),
         "comment_author": comments.author_label,
-        "comment_visible": lambda comment: comments.can_see(comment, viewer()),
+        "comment_visible": lambda comment: policy.may_read_comment(audience(), comment),
         "can_comment": comments.can_post,
         "comment_max": comments.BODY_MAX,
-        "has_voted": lambda experience: community.has_voted(viewer(), experience),
-        "can_vote": lambda experience: community.can_vote(viewer(), experience),
-        "is_following": lambda system: community.is_following(viewer(), system),
+        "has_voted": lambda experience: community.has_voted(current_member(), experience),
+        "can_vote": lambda experience: community.can_vote(current_member(), experience),
+        "is_following": lambda system: community.is_following(current_member(), system),
         "satisfaction_changes": lambda system: freshness.satisfaction_changes(
-            system.id, viewer()),
+            system.id, audience()),
         "freshness": freshness,
         "list_sorts": community.SORTS,
     }
@@ -262,11 +273,8 @@ def _wanted(name: str) -> bool | None:
     return {"1": True, "0": False}.get(value)
 
 
-def _safe_next() -> str | None:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+def _next_target() -> str | None:
+    return safe_target(request.form.get("next"))
 
 
 def _comment_url(comment) -> str:
@@ -277,8 +285,6 @@ def _comment_url(comment) -> str:
 
 def _experience_page(experience, failed_forms: dict):
     """The experience page again, with the refused form's errors and text (422)."""
-    from kb.forms import FlagForm
-
     return (
         render_template("experiences/view.html", experience=experience,
                         comment_errors=failed_forms, flag_form=FlagForm()),

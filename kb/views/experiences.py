@@ -3,9 +3,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kb import experiences, moderation
-from kb.access import get_experience
-from kb.forms import ExperienceForm, FlagForm, ProposeSystemForm
+from kb import catalogue, experiences, moderation, parsing
+from kb.forms import ExperienceForm, FlagForm, ProposeSystemForm, experience_form
+from kb.views.common import audience
 
 bp = Blueprint("experiences", __name__, url_prefix="/experiences")
 
@@ -14,25 +14,28 @@ bp = Blueprint("experiences", __name__, url_prefix="/experiences")
 @login_required
 def new():
     """The experience form; on an error it comes back with everything typed."""
-    form = experiences.new_form(request.form if request.method == "POST" else None,
-                                user=current_user)
-    if request.method == "GET" and request.args.get("system", "").isdigit():
-        form.system_id.data = int(request.args["system"])
+    form = experience_form(request.form if request.method == "POST" else None,
+                           member=current_user)
+    if request.method == "GET":
+        system_id = parsing.as_id(request.args.get("system"))
+        if system_id is not None:
+            form.system_id.data = system_id
     if form.validate_on_submit():
-        experience = experiences.record(form, current_user)
+        experience = experiences.record(current_user, form.values())
         if experience.moderation_state == "pending":
             flash("Tack! Din erfarenhet är sparad och publiceras när en moderator har granskat "
                   "den. Du ser den redan nu.", "success")
         else:
             flash("Tack! Din erfarenhet är sparad och publicerad.", "success")
         return redirect(url_for("experiences.view", experience_id=experience.id))
-    return _form_page(form, title="Dela din erfarenhet", status=_status(form))
+    return _form_page(form, title="Dela din erfarenhet")
 
 
 @bp.get("/<int:experience_id>")
 def view(experience_id: int):
     """One experience in full."""
-    return render_template("experiences/view.html", experience=get_experience(experience_id),
+    return render_template("experiences/view.html",
+                           experience=experiences.readable(experience_id, audience()),
                            flag_form=FlagForm())
 
 
@@ -40,22 +43,21 @@ def view(experience_id: int):
 @login_required
 def edit(experience_id: int):
     """The author changes their experience."""
-    experience = get_experience(experience_id, for_change=True)
-    form = experiences.new_form(request.form if request.method == "POST" else None,
-                                experience=experience)
+    experience = experiences.own(experience_id, audience())
+    form = experience_form(request.form if request.method == "POST" else None,
+                           experience=experience)
     if form.validate_on_submit():
-        experiences.update(experience, form)
+        experiences.update(experience, form.values())
         flash("Dina ändringar är sparade.", "success")
         return redirect(url_for("experiences.view", experience_id=experience.id))
-    return _form_page(form, title="Ändra din erfarenhet", experience=experience,
-                      status=_status(form))
+    return _form_page(form, title="Ändra din erfarenhet", experience=experience)
 
 
 @bp.post("/<int:experience_id>/delete")
 @login_required
 def delete(experience_id: int):
     """The author deletes their experience."""
-    experience = get_experience(experience_id, for_change=True)
+    experience = experiences.own(experience_id, audience())
     slug = experience.system.slug
     experiences.remove(experience)
     flash("Erfarenheten är borttagen.", "success")
@@ -66,7 +68,7 @@ def delete(experience_id: int):
 @login_required
 def flag(experience_id: int):
     """A member reports an experience to the moderators, with a reason."""
-    experience = get_experience(experience_id)
+    experience = experiences.readable(experience_id, audience())
     form = FlagForm()
     if form.validate_on_submit():
         try:
@@ -85,7 +87,8 @@ def propose_system():
     """A member proposes a payroll system missing from the catalogue."""
     form = ProposeSystemForm()
     if form.validate_on_submit():
-        system = experiences.propose_system(form, current_user)
+        system = catalogue.propose_system(current_user.id, form.name.data, form.vendor.data,
+                                          form.website.data)
         flash(f"Tack! {system.name} granskas av en moderator. Du kan redan nu välja det "
               "i formuläret.", "success")
         return redirect(url_for("experiences.new", system=system.id))
@@ -93,12 +96,9 @@ def propose_system():
         422 if form.errors else 200)
 
 
-def _status(form: ExperienceForm) -> int:
+def _form_page(form: ExperienceForm, *, title: str, experience=None):
     # A form sent with errors answers 422 so clients and tests can tell it was refused.
-    return 422 if form.errors else 200
-
-
-def _form_page(form: ExperienceForm, *, title: str, status: int, experience=None):
+    status = 422 if form.errors else 200
     return (
         render_template("experiences/form.html", form=form, title=title, experience=experience),
         status,

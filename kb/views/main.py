@@ -1,14 +1,11 @@
 """Home page and health check."""
 
-import os
+from flask import Blueprint, render_template
 
-from flask import Blueprint, current_app, render_template
-from sqlalchemy import text
-
-from kb.access import viewer
-from kb.extensions import db
+from kb import health, policy
 from kb.listing import newest_experiences, systems_with_counts
 from kb.stats import common_switches
+from kb.views.common import audience
 
 bp = Blueprint("main", __name__)
 
@@ -17,13 +14,13 @@ bp = Blueprint("main", __name__)
 def index():
     """The home page: search, the most reviewed systems, the newest experiences and the
     most common switches."""
-    user = viewer()
-    systems = systems_with_counts(user)  # counts follow the viewer's visibility
+    viewer = audience()
+    systems = systems_with_counts(viewer)  # counts follow the viewer's visibility
     return render_template(
         "main/index.html",
         systems=systems[:8],
-        newest=newest_experiences(user, limit=6),
-        switches=common_switches(user, limit=6),
+        newest=newest_experiences(viewer, limit=6),
+        switches=common_switches(policy.counted(viewer), limit=6),
         total_experiences=sum(n for _system, n, _average in systems),
         total_systems=len(systems),
     )
@@ -32,14 +29,7 @@ def index():
 @bp.get("/healthz")
 def healthz():
     """Database and index reachable: 200, otherwise 503 with the reason."""
-    problems = []
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as error:  # any driver error means "not reachable"
-        db.session.rollback()
-        problems.append(f"database: {type(error).__name__}")
-    if not os.path.isdir(current_app.config["INDEX_DIR"]):
-        problems.append("index: directory missing")
+    problems = health.problems()
     if problems:
         return {"status": "unavailable", "problems": problems}, 503
     return {"status": "ok"}, 200

@@ -1,15 +1,11 @@
 """The payroll system catalogue and each system's profile."""
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import select
 
-from kb import charts, community, stats
-from kb.access import viewer
-from kb.extensions import db
-from kb.listing import experiences_query, systems_with_counts
-from kb.models import Experience, PayrollSystem
-from kb.paging import page_number
+from kb import catalogue, charts, community, policy, stats
+from kb.listing import system_experiences, systems_with_counts
 from kb.stats import table
+from kb.views.common import audience, page_number
 
 bp = Blueprint("systems", __name__, url_prefix="/systems")
 
@@ -17,23 +13,18 @@ bp = Blueprint("systems", __name__, url_prefix="/systems")
 @bp.get("")
 def index():
     """Every system with its number of experiences and average satisfaction."""
-    return render_template("systems/index.html", systems=systems_with_counts(viewer()))
+    return render_template("systems/index.html", systems=systems_with_counts(audience()))
 
 
 @bp.get("/<slug>")
 def detail(slug: str):
     """A system's profile (every aggregate, filterable) and its experiences, newest first."""
-    system = db.first_or_404(select(PayrollSystem).where(PayrollSystem.slug == slug))
+    system = catalogue.system_by_slug(slug)
+    viewer = audience()
     filters = stats.Filters.from_args(request.args)
-    profile = stats.profile(system, viewer(), filters)
+    profile = stats.profile(system, policy.counted(viewer), filters)
     list_options = community.ListOptions.from_args(request.args)  # sort, confirmed recently
-    experiences = db.paginate(
-        list_options.apply(experiences_query(viewer()).where(
-            Experience.system_id == system.id, *filters.clauses())),
-        page=page_number(),
-        per_page=10,
-        error_out=False,
-    )
+    experiences = system_experiences(system, viewer, filters, list_options, page_number())
     return render_template(
         "systems/detail.html",
         system=system,

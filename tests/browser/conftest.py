@@ -66,7 +66,7 @@ def live_server(tmp_path_factory):
     """kb on 127.0.0.1:<free port>, a fresh SQLite database and index, demo data."""
     from sqlalchemy import select
 
-    from kb import demo, search
+    from kb import demo, indexing
     from kb.database import upgrade_schema
     from kb.extensions import db
     from kb.models import Experience, PayrollSystem, User
@@ -80,11 +80,11 @@ def live_server(tmp_path_factory):
                                   (ADMIN, "Ada Admin", "admin")):
             user = User(email=email, display_name=name, site_role=role,
                         professional_role="lonechef")
-            user.set_password(PASSWORD)
+            user.set_password(PASSWORD, method=app.config["PASSWORD_HASH_METHOD"])
             db.session.add(user)
         db.session.commit()
         _add_community(db.session, MEMBER, ADMIN)
-        search.rebuild_index()
+        indexing.rebuild()
         slugs = list(db.session.scalars(select(PayrollSystem.slug).order_by(PayrollSystem.id)))
         experience_ids = list(db.session.scalars(
             select(Experience.id).where(Experience.visibility == "public",

@@ -12,9 +12,9 @@ from flask.cli import with_appcontext
 def reindex_command() -> None:
     """Rebuild the search index from the database into a fresh directory and
     swap it in when complete (searches keep working meanwhile)."""
-    from kb.search import rebuild_index
+    from kb.indexing import rebuild
 
-    count = rebuild_index(progress=True)
+    count = rebuild(progress=True)
     click.echo(f"The search index holds {count} experiences.")
 
 
@@ -22,7 +22,7 @@ def reindex_command() -> None:
 @with_appcontext
 def index_status_command() -> None:
     """Rows in the database, documents in the index, changes waiting; exit 1 on drift."""
-    from kb.search import status
+    from kb.indexing import status
 
     info = status()
     click.echo(f"Experiences in the database: {info['rows']}")
@@ -42,9 +42,10 @@ def index_status_command() -> None:
 @with_appcontext
 def index_sync_command() -> None:
     """Apply the waiting changes to the index now."""
-    from kb.search import drain
+    from kb.indexing import drain, merge_segments
 
     applied = drain(wait=60)
+    merge_segments()
     click.echo(f"Applied {applied} queued changes.")
 
 

@@ -1,0 +1,81 @@
+"""The catalogue of payroll systems: what can be chosen, compared and proposed."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from kb.errors import NotFound
+from kb.extensions import db
+from kb.models import PayrollSystem
+
+PENDING = "pending"
+
+
+def listed_systems() -> list[PayrollSystem]:
+    """The catalogue (not proposals waiting for a moderator), by name."""
+    return list(db.session.scalars(
+        select(PayrollSystem).where(PayrollSystem.status != PENDING).order_by(PayrollSystem.name)
+    ))
+
+
+def selectable_systems(member_id: int | None = None) -> list[PayrollSystem]:
+    """Systems a member can choose in the form: the catalogue, and systems they proposed."""
+    shown = PayrollSystem.status != PENDING
+    if member_id is not None:
+        shown = or_(shown, PayrollSystem.proposed_by_id == member_id)
+    return list(db.session.scalars(
+        select(PayrollSystem).where(shown).order_by(PayrollSystem.name)))
+
+
+def proposed_systems() -> list[PayrollSystem]:
+    """Proposals waiting for a moderator, oldest first."""
+    return list(db.session.scalars(
+        select(PayrollSystem).where(PayrollSystem.status == PENDING).order_by(PayrollSystem.id)))
+
+
+def system_by_slug(slug: str) -> PayrollSystem:
+    system = db.session.scalar(select(PayrollSystem).where(PayrollSystem.slug == slug))
+    if system is None:
+        raise NotFound(f"Lönesystemet ”{slug[:80]}” finns inte.")
+    return system
+
+
+def system_by_id(system_id: int) -> PayrollSystem:
+    system = db.session.get(PayrollSystem, system_id)
+    if system is None:
+        raise NotFound("Lönesystemet finns inte.")
+    return system
+
+
+def system_names() -> dict[int, tuple[str, str]]:
+    """Every system's (slug, name) by id, for search facets."""
+    return {row.id: (row.slug, row.name) for row in db.session.execute(
+        select(PayrollSystem.id, PayrollSystem.slug, PayrollSystem.name))}
+
+
+def propose_system(member_id: int, name: str, vendor: str = "",
+                   website: str = "") -> PayrollSystem:
+    """A missing system, proposed by a member; a moderator approves or merges it."""
+    name = name.strip()
+    system = PayrollSystem(
+        slug=_free_slug(name), name=name, vendor=(vendor or "").strip(),
+        website=(website or "").strip(), status=PENDING, proposed_by_id=member_id,
+    )
+    db.session.add(system)
+    db.session.commit()
+    return system
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name) or "system"
+    slug, n = base, 1
+    while db.session.scalar(select(PayrollSystem.id).where(PayrollSystem.slug == slug)):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def slugify(name: str) -> str:
+    table = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
+    text = name.lower().translate(table)
+    return "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in text).split())

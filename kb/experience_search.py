@@ -1,0 +1,103 @@
+"""Searching experiences for an audience: the index's ids turned into what a page shows.
+
+The index (kb.search) answers with document ids under the audience's Reach;
+here they become experiences, checked once more against the database (an
+experience may have changed since it was indexed), with the title and a
+snippet highlighted from the row the audience may read – never from text
+stored in the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from kb import catalogue, freshness, indexing, policy
+from kb.extensions import db
+from kb.models import Experience
+from kb.models.experiences import TEXT_FIELDS
+from kb.policy import Audience
+from kb.search import (
+    FacetValue,
+    MatchWords,
+    SearchParams,
+    first_word_with_stem,
+    highlight_all,
+    run,
+    snippet,
+)
+
+
+@dataclass
+class Hit:
+    """One experience on the page, with its title and a snippet as safe HTML."""
+
+    id: int
+    experience: Experience
+    title: Markup
+    snippet: Markup
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    hits: list[Hit]
+    total: int
+    page: int
+    pages: int
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+
+    @property
+    def notices(self) -> list[str]:
+        return self.params.notices
+
+
+def _surface_word(experience_id: int, key: str) -> str | None:
+    """A word of this experience's own text whose stem is `key`, lower-cased."""
+    experience = db.session.get(Experience, experience_id)
+    if experience is None:
+        return None
+    return first_word_with_stem([getattr(experience, name) for name in TEXT_FIELDS], key)
+
+
+def search(params: SearchParams | Mapping, audience: Audience) -> SearchResult:
+    """Search what this audience may read.
+
+    `params` is a SearchParams or a mapping of the URL parameters (q, system,
+    sector, size, role, status, min_rating, since, fresh, sort, page); unusable
+    values are dropped. Hits carry the Experience rows, in result order.
+    """
+    if not isinstance(params, SearchParams):
+        params = SearchParams.from_mapping(params)
+    indexing.catch_up()
+    reach = policy.readable(audience)
+    systems = catalogue.system_names()
+    system_id = next((i for i, (slug, _n) in systems.items() if slug == params.system), None)
+    with indexing.store().searcher() as searcher:
+        found = run(searcher, params, reach, system_id, systems, _surface_word,
+                    confirmed_since=freshness.leave_out_before())
+    rows = {}
+    if found.ids:
+        rows = {
+            e.id: e
+            for e in db.session.scalars(
+                select(Experience)
+                .options(joinedload(Experience.system), joinedload(Experience.author))
+                .where(Experience.id.in_(found.ids))
+            )
+        }
+    words = MatchWords(found.text_query)
+    hits = []
+    for experience_id in found.ids:
+        experience = rows.get(experience_id)
+        if experience is None or not reach.includes(experience):
+            continue  # changed since it was indexed; the change log brings the index up to date
+        hits.append(Hit(experience_id, experience, highlight_all(experience.title, words),
+                        snippet(experience.free_texts(), words)))
+    return SearchResult(params, hits, found.total, found.page, found.pages, found.facets,
+                        found.suggestion)

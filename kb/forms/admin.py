@@ -1,0 +1,48 @@
+"""Moderators' and admins' forms: decisions with a reason, merges, roles, invites, audit filters."""
+
+from __future__ import annotations
+
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from kb import vocab
+from kb.forms.base import CHOOSE, REQUIRED, SwedishForm, SwedishQueryForm, optional_int
+
+
+class ReasonForm(SwedishForm):
+    """A moderator's decision, with a reason that the author sees."""
+
+    reason = TextAreaField(
+        "Motivering",
+        validators=[Optional(), Length(max=1000, message="Högst 1000 tecken.")],
+    )
+
+
+class MergeForm(ReasonForm):
+    target_id = SelectField("Slå ihop med", coerce=optional_int,
+                            validators=[InputRequired(CHOOSE)])
+
+
+class RoleForm(ReasonForm):
+    site_role = SelectField("Roll", choices=list(vocab.SITE_ROLES.items()),
+                            validators=[InputRequired(CHOOSE)])
+
+
+class InviteForm(SwedishForm):
+    valid_days = IntegerField(
+        "Giltig i antal dagar", default=14,
+        validators=[InputRequired(REQUIRED), NumberRange(1, 365, "Ange 1–365 dagar.")],
+    )
+    note = StringField("Anteckning (t.ex. vem koden är till)", validators=[
+        Optional(), Length(max=200, message="Högst 200 tecken.")])
+
+
+class AuditFilterForm(SwedishQueryForm):
+    """Filters for the audit log, read from the query string."""
+
+    action = SelectField("Åtgärd", validators=[Optional()])
+    actor = StringField("Utförd av (e-post)", validators=[Optional(), Length(max=254)])
+    object_type = SelectField("Typ", validators=[Optional()], choices=[
+        ("", "Alla typer"), ("experience", "Erfarenhet"), ("payroll_system", "Lönesystem"),
+        ("user_account", "Användare"), ("comment", "Kommentar"), ("invite_code", "Inbjudan"),
+    ])

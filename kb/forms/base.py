@@ -1,0 +1,51 @@
+"""What every kb form shares: Swedish messages, NUL-free text, choices from the vocabulary."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+
+REQUIRED = "Fyll i det här fältet."
+CHOOSE = "Välj ett alternativ."
+TEXT_MAX = 5000
+
+
+def _without_nul(value):
+    # NUL cannot be stored in PostgreSQL text and is never meant: drop it, keep the rest.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def stripped(value):
+    """A filter: surrounding whitespace removed (text kept as typed otherwise)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class SwedishMeta:
+    # WTForms' own Swedish translations for built-in messages ("Inte ett giltigt heltal").
+    locales = ("sv_SE", "sv")
+
+    def bind_field(self, form, unbound_field, options):
+        filters = (*unbound_field.kwargs.get("filters", ()), _without_nul)
+        return unbound_field.bind(form=form, **dict(options, filters=filters))
+
+
+class SwedishForm(FlaskForm):
+    """A posted form: CSRF-protected, Swedish messages, no NUL characters."""
+
+    class Meta(SwedishMeta):
+        pass
+
+
+class SwedishQueryForm(FlaskForm):
+    """A form read from the query string (filters): no CSRF token."""
+
+    class Meta(SwedishMeta):
+        csrf = False
+
+
+def choices(vocabulary: dict, blank: str | None = None) -> list[tuple[str, str]]:
+    items = list(vocabulary.items())
+    return ([("", blank)] if blank is not None else []) + items
+
+
+def optional_int(value):
+    return int(value) if value not in (None, "") else None

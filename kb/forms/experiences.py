@@ -1,0 +1,180 @@
+"""The experience form: every field of an experience, with Swedish messages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from kb import catalogue, vocab
+from kb.experiences import EDITABLE_FIELDS
+from kb.forms.base import CHOOSE, REQUIRED, TEXT_MAX, SwedishForm, choices, optional_int
+
+
+def _rating_field(label: str, required: bool = False) -> RadioField:
+    validators = [InputRequired("Välj ett betyg.")] if required else [Optional()]
+    return RadioField(
+        label,
+        choices=[(str(n), f"{n} – {vocab.SATISFACTION[n]}") for n in range(1, 6)],
+        coerce=lambda v: int(v) if v not in (None, "") else None,
+        validators=validators,
+    )
+
+
+def _text_field(label: str, description: str = "") -> TextAreaField:
+    return TextAreaField(
+        label,
+        description=description,
+        validators=[Optional(), Length(max=TEXT_MAX, message=f"Högst {TEXT_MAX} tecken.")],
+    )
+
+
+class ExperienceForm(SwedishForm):
+    """Every field of an experience, grouped in the template by FIELDSETS."""
+
+    # System and context.
+    system_id = SelectField("Lönesystem", coerce=optional_int, validators=[InputRequired(CHOOSE)])
+    sector = SelectField(
+        "Sektor", choices=choices(vocab.SECTORS, "Välj sektor"), validators=[DataRequired(CHOOSE)]
+    )
+    size_band = SelectField(
+        "Organisationens storlek",
+        choices=choices(vocab.SIZE_BANDS, "Välj storlek"),
+        validators=[DataRequired(CHOOSE)],
+    )
+    employees_paid = IntegerField(
+        "Antal anställda som får lön per månad",
+        validators=[Optional(), NumberRange(1, 500_000, "Ange ett antal mellan 1 och 500 000.")],
+    )
+    reviewer_role = SelectField(
+        "Din roll", choices=choices(vocab.PROFESSIONAL_ROLES, "Välj roll"),
+        validators=[DataRequired(CHOOSE)],
+    )
+    deployment = SelectField(
+        "Driftform", choices=choices(vocab.DEPLOYMENTS, "Vet inte / vill inte ange"),
+        validators=[Optional()],
+    )
+    in_use_since = IntegerField("I bruk sedan (år)", validators=[Optional()])
+    usage_status = RadioField(
+        "Användning", choices=list(vocab.USAGE_STATUSES.items()), validators=[InputRequired(CHOOSE)]
+    )
+
+    # Ratings.
+    satisfaction = _rating_field("Hur nöjd är ni med systemet totalt sett?", required=True)
+    recommend = RadioField(
+        "Hur troligt är det att du skulle rekommendera systemet till en kollega? (0–10)",
+        choices=[(str(n), str(n)) for n in range(11)],
+        coerce=optional_int,
+        validators=[Optional()],
+    )
+
+    # Switching.
+    switched_from_id = SelectField("Bytte ni till systemet från ett annat? Från vilket?",
+                                   coerce=optional_int, validators=[Optional()])
+    switch_reason = _text_field("Varför bytte ni?")
+    go_live_months = IntegerField(
+        "Hur många månader tog det från beslut till första skarpa lönekörning?",
+        validators=[Optional(), NumberRange(0, 120, "Ange ett antal månader mellan 0 och 120.")],
+    )
+    considering_switch_to_id = SelectField("Funderar ni på att byta? Till vilket system?",
+                                           coerce=optional_int, validators=[Optional()])
+
+    # Texts.
+    title = StringField(
+        "Rubrik",
+        description="En mening som sammanfattar er erfarenhet.",
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=5, max=150, message="Rubriken ska ha 5–150 tecken."),
+        ],
+    )
+    pros = _text_field("Det som fungerar bra")
+    cons = _text_field("Det som fungerar mindre bra")
+    tips = _text_field("Tips till den som ska byta lönesystem")
+    body = _text_field("Övrigt", "Allt annat en kollega borde veta.")
+
+    # Publishing.
+    visibility = RadioField(
+        "Vem får läsa erfarenheten?", choices=list(vocab.VISIBILITIES.items()), default="public",
+        validators=[InputRequired(CHOOSE)],
+    )
+    anonymous = BooleanField(
+        "Visa mig anonymt (endast roll, sektor och storlek visas, inte mitt namn)"
+    )
+
+    FIELDSETS = (
+        ("Lönesystem och organisation",
+         ("system_id", "sector", "size_band", "employees_paid", "reviewer_role", "deployment",
+          "in_use_since", "usage_status")),
+        ("Betyg", ("satisfaction", *(f"rating_{k}" for k in vocab.SUB_RATINGS), "recommend")),
+        ("Funktioner i svensk lönehantering", tuple(f"cap_{k}" for k in vocab.CAPABILITIES)),
+        ("Byte av lönesystem",
+         ("switched_from_id", "switch_reason", "go_live_months", "considering_switch_to_id")),
+        ("Din erfarenhet", ("title", "pros", "cons", "tips", "body")),
+        ("Publicering", ("visibility", "anonymous")),
+    )
+
+    def __init__(self, *args, systems=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        options = [(s.id, s.name) for s in systems]
+        self.system_id.choices = [("", "Välj lönesystem")] + options
+        self.switched_from_id.choices = [("", "Inget byte / vet inte")] + options
+        self.considering_switch_to_id.choices = [("", "Nej / inte bestämt")] + options
+
+    def validate_in_use_since(self, field):
+        if field.data is not None and not 1970 <= field.data <= date.today().year:
+            raise ValidationError(f"Ange ett år mellan 1970 och {date.today().year}.")
+
+    def validate_switched_from_id(self, field):
+        if field.data is not None and field.data == self.system_id.data:
+            raise ValidationError("Välj ett annat system än det du bedömer.")
+
+    def validate_considering_switch_to_id(self, field):
+        if field.data is not None and field.data == self.system_id.data:
+            raise ValidationError("Välj ett annat system än det ni använder.")
+
+    def values(self) -> dict:
+        """What the member filled in, by field name (kb.experiences.EDITABLE_FIELDS)."""
+        return {name: self[name].data for name in EDITABLE_FIELDS}
+
+    def validate_switch_reason(self, field):
+        if field.data and field.data.strip() and self.switched_from_id.data is None:
+            raise ValidationError("Ange vilket system ni bytte från, eller lämna fältet tomt.")
+
+
+# Sub-ratings and the capability checklist come from vocab, one field each.
+for _key, _label in vocab.SUB_RATINGS.items():
+    setattr(ExperienceForm, f"rating_{_key}", _rating_field(_label))
+for _key, _label in vocab.CAPABILITIES.items():
+    setattr(
+        ExperienceForm,
+        f"cap_{_key}",
+        RadioField(
+            _label,
+            choices=list(vocab.CAPABILITY_LEVELS.items()),
+            default="unknown",
+            validators=[InputRequired(CHOOSE)],
+        ),
+    )
+
+
+def experience_form(formdata=None, *, member=None, experience=None) -> ExperienceForm:
+    """The experience form with the systems the author may choose; a new experience is
+    pre-filled from the member's profile."""
+    owner = member or (experience.author if experience else None)
+    form = ExperienceForm(formdata=formdata, obj=experience,
+                          systems=catalogue.selectable_systems(owner.id if owner else None))
+    if experience is None and formdata is None and member is not None:
+        if member.organisation is not None:
+            form.sector.data = member.organisation.sector
+            form.size_band.data = member.organisation.size_band
+        form.reviewer_role.data = member.professional_role
+    return form

@@ -1,0 +1,87 @@
+"""What an experience looks like to the search index: the projection of one row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kb.models import Experience, PayrollSystem
+from kb.models.experiences import TEXT_FIELDS
+
+BATCH = 1000
+
+COLUMNS = (
+    "id", "author_id", "system_id", "switched_from_id", "considering_switch_to_id",
+    "sector", "size_band", "reviewer_role", "usage_status", "satisfaction",
+    "visibility", "moderation_state", "created_at", "helpful_count", "confirmed_at",
+    *TEXT_FIELDS,
+)
+
+
+def system_texts(session: Session) -> dict[int, tuple[str, str]]:
+    """Per system: (name, aliases, vendor and slug) and its name alone."""
+    rows = session.execute(
+        select(PayrollSystem.id, PayrollSystem.name, PayrollSystem.aliases,
+               PayrollSystem.vendor, PayrollSystem.slug)
+    )
+    return {
+        r.id: (" ".join([r.name, r.aliases or "", r.vendor or "", r.slug.replace("-", " ")]),
+               r.name)
+        for r in rows
+    }
+
+
+def document(row, systems: dict[int, tuple[str, str]]) -> dict:
+    """The index document of one experience row (a row of COLUMNS)."""
+    body = "\n".join(getattr(row, name) or "" for name in TEXT_FIELDS[1:])
+    others = " ".join(
+        systems.get(i, ("", ""))[1] for i in (row.switched_from_id, row.considering_switch_to_id)
+        if i
+    )
+    return {
+        "id": str(row.id),
+        "title": row.title or "",
+        "body": body,
+        "parts": f"{row.title or ''}\n{body}",
+        "system_names": systems.get(row.system_id, ("", ""))[0],
+        "other_systems": others,
+        "system_id": str(row.system_id),
+        "sector": row.sector or "",
+        "size_band": row.size_band or "",
+        "role": row.reviewer_role or "",
+        "status": row.usage_status or "",
+        "visibility": row.visibility,
+        "state": row.moderation_state,
+        "author_id": str(row.author_id or 0),
+        "satisfaction": row.satisfaction,
+        "created": row.created_at,
+        "helpful": row.helpful_count or 0,
+        "confirmed": row.confirmed_at or row.created_at,
+    }
+
+
+def rows(session: Session, ids: Iterable[int] | None = None, low: int = 0,
+         high: int | None = None) -> Iterator:
+    """Experience rows in id order, a batch at a time: these ids, or all with
+    low < id <= high."""
+    columns = [getattr(Experience, name) for name in COLUMNS]
+    if ids is not None:
+        ids = sorted(ids)
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
+            yield from session.execute(
+                select(*columns).where(Experience.id.in_(chunk)).order_by(Experience.id)
+            )
+        return
+    last = low
+    while True:
+        query = select(*columns).where(Experience.id > last)
+        if high is not None:
+            query = query.where(Experience.id <= high)
+        batch = session.execute(query.order_by(Experience.id).limit(BATCH)).all()
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].id

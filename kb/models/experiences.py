@@ -1,0 +1,192 @@
+"""Experiences: one member's experience of one payroll system at one organisation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kb import vocab
+from kb.dates import utcnow
+from kb.extensions import db
+
+if TYPE_CHECKING:
+    from kb.models.catalogue import PayrollSystem
+    from kb.models.members import User
+
+
+def _rating_check(column: str, low: int, high: int) -> CheckConstraint:
+    return CheckConstraint(
+        f"{column} IS NULL OR ({column} >= {low} AND {column} <= {high})",
+        name=f"{column}_range",
+    )
+
+
+# The member's own words: the title first, then pros, cons, tips, free text and the
+# reason for switching. Searched, highlighted and exported in this order.
+TEXT_FIELDS = ("title", "pros", "cons", "tips", "body", "switch_reason")
+
+
+class Experience(db.Model):
+    """One member's experience of one payroll system at one organisation."""
+
+    __tablename__ = "experience"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    system_id: Mapped[int] = mapped_column(ForeignKey("payroll_system.id"))
+
+    # Context at the time of writing, so ratings stay comparable.
+    sector: Mapped[str] = mapped_column(String(20))
+    size_band: Mapped[str] = mapped_column(String(20))
+    employees_paid: Mapped[int | None] = mapped_column(Integer)
+    reviewer_role: Mapped[str] = mapped_column(String(30))
+    deployment: Mapped[str | None] = mapped_column(String(20))
+    in_use_since: Mapped[int | None] = mapped_column(Integer)
+    usage_status: Mapped[str] = mapped_column(String(20))
+
+    satisfaction: Mapped[int] = mapped_column(Integer)
+    rating_usability: Mapped[int | None] = mapped_column(Integer)
+    rating_support: Mapped[int | None] = mapped_column(Integer)
+    rating_stability: Mapped[int | None] = mapped_column(Integer)
+    rating_reporting: Mapped[int | None] = mapped_column(Integer)
+    rating_compliance: Mapped[int | None] = mapped_column(Integer)
+    rating_integrations: Mapped[int | None] = mapped_column(Integer)
+    rating_value: Mapped[int | None] = mapped_column(Integer)
+    rating_implementation: Mapped[int | None] = mapped_column(Integer)
+    recommend: Mapped[int | None] = mapped_column(Integer)
+
+    # Capability checklist: codes from vocab.CAPABILITY_LEVELS.
+    cap_agi: Mapped[str] = mapped_column(String(12), default="unknown")
+    cap_semester: Mapped[str] = mapped_column(String(12), default="unknown")
+    cap_kollektivavtal: Mapped[str] = mapped_column(String(12), default="unknown")
+    cap_pension: Mapped[str] = mapped_column(String(12), default="unknown")
+    cap_paxml: Mapped[str] = mapped_column(String(12), default="unknown")
+    cap_sie: Mapped[str] = mapped_column(String(12), default="unknown")
+    cap_bankid: Mapped[str] = mapped_column(String(12), default="unknown")
+    cap_payslips: Mapped[str] = mapped_column(String(12), default="unknown")
+    cap_selfservice: Mapped[str] = mapped_column(String(12), default="unknown")
+
+    # Switching.
+    switched_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payroll_system.id", ondelete="SET NULL"), index=True
+    )
+    switch_reason: Mapped[str] = mapped_column(Text, default="")
+    go_live_months: Mapped[int | None] = mapped_column(Integer)
+    considering_switch_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payroll_system.id", ondelete="SET NULL"), index=True
+    )
+
+    # Texts.
+    title: Mapped[str] = mapped_column(String(150))
+    pros: Mapped[str] = mapped_column(Text, default="")
+    cons: Mapped[str] = mapped_column(Text, default="")
+    tips: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+
+    visibility: Mapped[str] = mapped_column(String(10), default="public")
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    moderation_state: Mapped[str] = mapped_column(String(12), default="published")
+    # Why a moderator held back or hid it; shown to the author.
+    moderation_note: Mapped[str] = mapped_column(Text, default="")
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Kept in step with HelpfulVote rows, so "most helpful" sorts without a join.
+    helpful_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship(back_populates="experiences")
+    system: Mapped[PayrollSystem] = relationship(
+        back_populates="experiences", foreign_keys=[system_id]
+    )
+    switched_from: Mapped[PayrollSystem | None] = relationship(foreign_keys=[switched_from_id])
+    considering_switch_to: Mapped[PayrollSystem | None] = relationship(
+        foreign_keys=[considering_switch_to_id]
+    )
+
+    __table_args__ = (
+        _rating_check("satisfaction", 1, 5),
+        *(_rating_check(f"rating_{key}", 1, 5) for key in vocab.SUB_RATINGS),
+        _rating_check("recommend", 0, 10),
+        # The system page lists a system's published experiences newest first, under
+        # the profile's filters: checked in the index while walking it, not in the rows.
+        Index("ix_experience_system_newest", "system_id", "moderation_state", "created_at", "id",
+              "visibility", "sector", "size_band", "reviewer_role"),
+        Index("ix_experience_created", "created_at"),
+        # Counts under the profile's filters (the system page's list) and the home
+        # page's switches come from these indexes alone, never from the wide rows...
+        Index(
+            "ix_experience_stats",
+            "system_id", "moderation_state", "visibility", "sector", "size_band",
+            "reviewer_role", "created_at", "usage_status", "satisfaction", "recommend",
+            "switched_from_id",
+            *(f"rating_{key}" for key in vocab.SUB_RATINGS),
+            *(f"cap_{key}" for key in vocab.CAPABILITIES),
+        ),
+        # ...switches in both directions with their reasons (SQLite only: PostgreSQL
+        # limits the size of an index row, and reads the reasons from the table fast).
+        *(
+            Index(
+                name, first, second, "moderation_state", "visibility", "sector", "size_band",
+                "reviewer_role", "created_at", "switch_reason",
+                sqlite_where=text("switched_from_id IS NOT NULL"),
+            ).ddl_if(dialect="sqlite")
+            for name, first, second in (
+                ("ix_experience_switches_in", "system_id", "switched_from_id"),
+                ("ix_experience_switches_out", "switched_from_id", "system_id"),
+            )
+        ),
+    )
+
+    def sub_rating(self, key: str) -> int | None:
+        return getattr(self, f"rating_{key}")
+
+    def capability(self, key: str) -> str:
+        return getattr(self, f"cap_{key}")
+
+    @property
+    def author_label(self) -> str:
+        """How the author is shown: by name, or by role, sector and size only."""
+        if self.anonymous or self.author is None:
+            return (
+                f"{vocab.label(vocab.PROFESSIONAL_ROLES, self.reviewer_role)}, "
+                f"{vocab.label(vocab.SECTORS, self.sector).lower()}, "
+                f"{vocab.label(vocab.SIZE_BANDS, self.size_band)}"
+            )
+        return self.author.display_name
+
+    def free_texts(self) -> list[str]:
+        """The texts after the title, in the order pages show them."""
+        return [getattr(self, name) or "" for name in TEXT_FIELDS[1:]]
+
+
+class SatisfactionHistory(db.Model):
+    """An earlier satisfaction of an experience, kept when the author confirms or updates it."""
+
+    __tablename__ = "satisfaction_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experience_id: Mapped[int] = mapped_column(
+        ForeignKey("experience.id", ondelete="CASCADE"), index=True
+    )
+    satisfaction: Mapped[int] = mapped_column(Integer)
+    # When that satisfaction was last stated, and what happened next.
+    stated_at: Mapped[datetime] = mapped_column(DateTime)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    change: Mapped[str] = mapped_column(String(12))  # "confirmed" or "updated"

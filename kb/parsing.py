@@ -1,0 +1,57 @@
+"""Reading booleans and numbers from what people and URLs send: the one place that
+knows which spellings mean yes, and how large an id or a page may be."""
+
+from __future__ import annotations
+
+# Ids are 32-bit integers on PostgreSQL; a larger number names nothing.
+MAX_ID = 2**31 - 1
+# Deeper than this nobody pages by hand; it also bounds OFFSET.
+MAX_PAGE = 1000
+
+TRUE = frozenset({"1", "on", "true", "yes", "ja"})
+FALSE = frozenset({"0", "off", "false", "no", "nej"})
+
+
+def boolean(value) -> bool | None:
+    """True or False for the spellings forms, links and people use; None for anything
+    else (including nothing)."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    return None
+
+
+def flag(value) -> bool:
+    """A checkbox or URL switch: only an explicit yes is on."""
+    return boolean(value) is True
+
+
+def integer_in(value, low: int, high: int) -> int | None:
+    """A whole number within [low, high] written with plain digits, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value if value is not None else "").strip()
+        if not text or len(text) > 12 or not text.isascii() or not text.isdigit():
+            return None
+        number = int(text)
+    return number if low <= number <= high else None
+
+
+def as_id(value) -> int | None:
+    """A form or query value as a database id, or None when it cannot be one."""
+    return integer_in(value, 1, MAX_ID)
+
+
+def page(value) -> int:
+    """A page number: 1 when missing or nonsense, at most MAX_PAGE."""
+    number = integer_in(value, 1, 10**12)
+    return 1 if number is None else min(number, MAX_PAGE)

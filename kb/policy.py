@@ -1,0 +1,114 @@
+"""Who may see what: the one audience policy.
+
+Every page, list, search, figure, export and notification asks this module what
+an audience reaches; kb.reach turns the answer into SQL, index masks and snapshot
+masks. The rules:
+
+- an experience is read by everyone when published and public, by members when
+  published and for members, by its author in any state, and by moderators
+  always (they must see what they moderate);
+- lists and search results show what the audience may read, except that a
+  moderator's lists show others' experiences only once published (the queue is
+  where pending ones are met); search shows moderators everything;
+- figures count published experiences only – never anyone's pending or hidden
+  ones, not even for their author or a moderator – and for visitors public ones only;
+- a comment is read with its experience while published; hidden ones only by
+  moderators; a deleted question shows only as a placeholder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb import vocab
+from kb.reach import Reach
+
+PUBLIC = frozenset({"public"})
+FOR_MEMBERS = frozenset({"public", "members"})
+EVERY_VISIBILITY = frozenset(vocab.VISIBILITIES)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who is looking: a visitor (no member id), a member, a moderator or an admin."""
+
+    member_id: int | None = None
+    moderator: bool = False
+    admin: bool = False
+
+    @property
+    def is_member(self) -> bool:
+        return self.member_id is not None
+
+
+VISITOR = Audience()
+
+
+def audience_of(user) -> Audience:
+    """The audience of a logged-in User (anything unauthenticated is a visitor)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return VISITOR
+    return Audience(member_id=user.id, moderator=user.is_moderator, admin=user.is_admin)
+
+
+# Experiences ---------------------------------------------------------------------------
+
+def readable(audience: Audience) -> Reach:
+    """Experiences the audience may open and find in search."""
+    if audience.moderator:
+        return Reach(everything=True)
+    if not audience.is_member:
+        return Reach(visibilities=PUBLIC)
+    return Reach(visibilities=FOR_MEMBERS, author_id=audience.member_id)
+
+
+def listed(audience: Audience) -> Reach:
+    """Experiences shown in the audience's lists (home page, system pages)."""
+    if audience.moderator:
+        return Reach(visibilities=EVERY_VISIBILITY, author_id=audience.member_id)
+    return readable(audience)
+
+
+def counted(audience: Audience) -> Reach:
+    """Experiences that count in the figures the audience sees."""
+    return Reach(visibilities=FOR_MEMBERS if audience.is_member else PUBLIC)
+
+
+def may_read(audience: Audience, experience) -> bool:
+    return readable(audience).includes(experience)
+
+
+def may_change(audience: Audience, experience) -> bool:
+    """Only the author edits, deletes or confirms an experience."""
+    return audience.is_member and experience.author_id == audience.member_id
+
+
+# Comments --------------------------------------------------------------------------------
+
+COMMENT_PUBLISHED, COMMENT_HIDDEN = "published", "hidden"
+
+
+def readable_comment_states(audience: Audience) -> frozenset[str]:
+    """The moderation states of comments whose text the audience may read (their
+    experience being readable)."""
+    if audience.moderator:
+        return frozenset({COMMENT_PUBLISHED, COMMENT_HIDDEN})
+    return frozenset({COMMENT_PUBLISHED})
+
+
+def may_read_comment(audience: Audience, comment) -> bool:
+    return comment.moderation_state in readable_comment_states(audience)
+
+
+def may_change_comment(audience: Audience, comment) -> bool:
+    return audience.is_member and comment.author_id == audience.member_id
+
+
+# Roles ------------------------------------------------------------------------------------
+
+def may_moderate(audience: Audience) -> bool:
+    return audience.moderator
+
+
+def may_administer(audience: Audience) -> bool:
+    return audience.admin

@@ -1,0 +1,53 @@
+"""What every view shares: who is looking, where a redirect may go, the page asked for."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import g, request
+from flask_login import current_user
+from werkzeug.routing import IntegerConverter
+
+from kb import parsing, policy
+from kb.policy import Audience
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number beyond kb.parsing.MAX_ID does not match (404),
+    so no URL reaches the database with a number it cannot hold."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=parsing.MAX_ID, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def current_member():
+    """The logged-in member (a User), or None for a visitor."""
+    return current_user if current_user.is_authenticated else None
+
+
+def audience() -> Audience:
+    """Who is looking, for the audience policy (kb.policy); once per request."""
+    if "kb_audience" not in g:
+        g.kb_audience = policy.audience_of(current_member())
+    return g.kb_audience
+
+
+def safe_target(target: str | None) -> str | None:
+    """A redirect target from user input, or None unless it is a path on this site:
+    no scheme or host, not protocol-relative, no backslashes, no control characters
+    (browsers drop tabs and newlines, so "/\\t/evil.example" would become "//evil.example")."""
+    if not target or not isinstance(target, str) or len(target) > 2000:
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in target) or "\\" in target:
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def page_number() -> int:
+    """The `page` query parameter (kb.parsing.page)."""
+    return parsing.page(request.args.get("page"))
