@@ -144,10 +144,11 @@ def bench_app(workdir: str):
 
 def build(workdir: str, count: int, echo) -> dict:
     """Create the schema, seed `count` experiences and rebuild the index; timings."""
-    from kb import demo, search
+    from kb import search
     from kb.accounts import create_account
     from kb.database import upgrade_schema
     from kb.extensions import db
+    from kb.tools import demo
 
     app = bench_app(workdir)
     with app.app_context():

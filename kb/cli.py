@@ -59,9 +59,9 @@ def create_user_command(email: str, role: str, display_name: str | None, passwor
 @with_appcontext
 def seed_demo_command(count: int, seed: int, force: bool, if_empty: bool) -> None:
     """Load the demo catalogue and COUNT deterministic synthetic experiences."""
-    from kb import demo
     from kb.extensions import db
     from kb.models import Experience
+    from kb.tools import demo
 
     existing = db.session.scalar(select(func.count()).select_from(Experience))
     if existing and not force:
