@@ -1,4 +1,11 @@
-"""The `kb` command: Flask's own commands plus kb's."""
+"""The `kb` command: Flask's own commands plus kb's.
+
+The app registers these commands when it is created, so this module is imported by
+every web process: the tools behind `kb seed-demo` and `kb bench` (kb.tools) are
+imported inside their command functions only.
+"""
+
+import json
 
 import click
 from flask import Flask
@@ -59,9 +66,9 @@ def create_user_command(email: str, role: str, display_name: str | None, passwor
 @with_appcontext
 def seed_demo_command(count: int, seed: int, force: bool, if_empty: bool) -> None:
     """Load the demo catalogue and COUNT deterministic synthetic experiences."""
-    from kb import demo
     from kb.extensions import db
     from kb.models import Experience
+    from kb.tools import demo
 
     existing = db.session.scalar(select(func.count()).select_from(Experience))
     if existing and not force:
@@ -83,8 +90,25 @@ def _after_bulk_load() -> None:
     indexing.rebuild(progress=True)
 
 
-def register(app: Flask) -> None:
-    from kb.bench import bench_command
+@click.command("bench")
+@click.option("--experiences", "count", type=click.IntRange(min=10), default=100_000,
+              show_default=True)
+@click.option("--rounds", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Times each search query is timed.")
+@click.option("--submits", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--keep", is_flag=True, help="Keep the throw-away instance afterwards.")
+def bench_command(count: int, rounds: int, submits: int, as_json: bool, keep: bool) -> None:
+    """Benchmark a throw-away instance with N demo experiences (never your data)."""
+    from kb.tools.bench import run, table
 
+    def echo(message: str) -> None:
+        click.echo(message, err=True)
+
+    result = run(count, rounds, submits, echo=echo, keep=keep)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else table(result))
+
+
+def register(app: Flask) -> None:
     for command in (init_db_command, create_user_command, seed_demo_command, bench_command):
         app.cli.add_command(command)

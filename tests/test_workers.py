@@ -39,10 +39,11 @@ BIN = Path(sys.executable).parent
 
 def _prepare(database_url: str, instance) -> list[str]:
     """Schema, a small demo catalogue, members; the index built. Returns member e-mails."""
-    from kb import demo, indexing
+    from kb import indexing
     from kb.database import upgrade_schema
     from kb.extensions import db
     from kb.models import User
+    from kb.tools import demo
 
     app = make_app(database_url, instance)
     emails = [f"lon{n}@kommun{n}.example.se" for n in range(MEMBERS)]
@@ -213,7 +214,9 @@ def test_acknowledged_submissions_survive_a_killed_worker(empty_database_url, tm
             member = Member(base)
             member.login(email)
             members.append(member)
-        from kb.demo import CATALOGUE
+        from kb.tools.demo import catalogue
+
+        systems = len(catalogue())
 
         def submit_loop(index: int, member: Member) -> None:
             n = 0
@@ -221,7 +224,7 @@ def test_acknowledged_submissions_survive_a_killed_worker(empty_database_url, tm
                 word = _word(n, index)
                 n += 1
                 try:
-                    experience_id = member.submit(1 + n % len(CATALOGUE), word)
+                    experience_id = member.submit(1 + n % systems, word)
                     with lock:
                         acknowledged.append((experience_id, word, index))
                     member.request("/search?q=semesterber%C3%A4kning")

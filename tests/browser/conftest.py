@@ -66,10 +66,11 @@ def live_server(tmp_path_factory):
     """kb on 127.0.0.1:<free port>, a fresh SQLite database and index, demo data."""
     from sqlalchemy import select
 
-    from kb import demo, indexing
+    from kb import indexing
     from kb.database import upgrade_schema
     from kb.extensions import db
     from kb.models import Experience, PayrollSystem, User
+    from kb.tools import demo
 
     base = tmp_path_factory.mktemp("live")
     app = make_app(f"sqlite:///{base / 'kb.sqlite3'}", base)
