@@ -109,6 +109,10 @@ def register_projections(app: Flask) -> None:
     weakref.finalize(app, store.close)
     changelog.register_session_events()
     changelog.on_commit(indexing.after_commit)
+    from kb import background
+
+    jobs = background.init_app(app)
+    jobs.add("index", indexing.follow, every=float(app.config["INDEX_FOLLOW_SECONDS"]))
 
 
 def register_blueprints(app: Flask) -> None:

@@ -27,3 +27,7 @@ LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
 LOGIN_LIMIT_PER_ADDRESS = "20 per minute;100 per hour"
 # How many reverse proxies in front of kb set X-Forwarded-For/-Proto (0: none).
 TRUSTED_PROXIES = 0
+# Each web process runs its timed jobs (kb.background) in a thread of its own.
+BACKGROUND_JOBS = True
+# How often (seconds) a server with no traffic applies the change log to its index.
+INDEX_FOLLOW_SECONDS = 2.0

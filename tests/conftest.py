@@ -35,6 +35,8 @@ def make_app(database_url: str, instance_path, **overrides):
         "RATELIMIT_ENABLED": False,
         # A cheap hash keeps the suite fast; production uses scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Timed jobs run where a test drives them (kb.background), not in a thread.
+        "BACKGROUND_JOBS": False,
     }
     config.update(overrides)
     return create_app(config)
