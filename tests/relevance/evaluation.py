@@ -26,13 +26,14 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import create_engine, select, text
 
+from kb.models.experiences import TEXT_FIELDS
+
 HERE = Path(__file__).resolve().parent
 EXPERIENCES_FILE = HERE / "experiences.json"
 QUERIES_FILE = HERE / "queries.json"
 
 # Ranks that count: the first ten hits of the first page.
 CUTOFF = 10
-TEXT_FIELDS = ("title", "pros", "cons", "tips", "body", "switch_reason")
 KINDS = (
     "word", "inflected", "compound", "compound_part", "stop_words", "phrase",
     "system", "abbreviation", "misspelling", "verb_form",
@@ -158,10 +159,10 @@ def score(engine: str, queries: Sequence[Query], rankings: Mapping[str, Sequence
 def load_into_kb(app: Flask, experiences: Sequence[dict]) -> dict[int, str]:
     """The catalogue, one author per professional role, and every experience
     published and public; then a full index rebuild. Returns id -> key."""
-    from kb import search
-    from kb.demo import load_catalogue
+    from kb import indexing
     from kb.extensions import db
     from kb.models import Experience, PayrollSystem, User
+    from kb.tools.demo import load_catalogue
 
     with app.app_context():
         load_catalogue()
@@ -201,7 +202,7 @@ def load_into_kb(app: Flask, experiences: Sequence[dict]) -> dict[int, str]:
         db.session.flush()
         keys = {row.id: key for key, row in rows.items()}
         db.session.commit()
-        search.rebuild_index()
+        indexing.rebuild()
     return keys
 
 
@@ -237,6 +238,7 @@ def fresh_app(directory: Path) -> Flask:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'kb.sqlite3'}",
         "INDEX_DIR": str(directory / "index"),
         "RATELIMIT_ENABLED": False,
+        "BACKGROUND_JOBS": False,
     })
     with app.app_context():
         upgrade_schema()
@@ -245,18 +247,14 @@ def fresh_app(directory: Path) -> Flask:
 
 
 def evaluate_kb_on_fresh_database(queries: Sequence[Query] | None = None) -> Report:
-    from kb import search
-    from kb.extensions import db
+    from tests.conftest import close
 
     with tempfile.TemporaryDirectory(prefix="kb-relevance-") as directory:
         app = fresh_app(Path(directory))
         try:
             return evaluate_kb(app, queries)
         finally:
-            search.close(app)
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            close(app)
 
 
 # --------------------------------------------------------------------------- PostgreSQL
@@ -264,12 +262,12 @@ def evaluate_kb_on_fresh_database(queries: Sequence[Query] | None = None) -> Rep
 
 def _system_names() -> dict[str, tuple[str, str]]:
     """Per catalogue slug: its name, aliases and vendor; and its name alone."""
-    from kb.demo import CATALOGUE
+    from kb.tools.demo import catalogue
 
     return {
         entry["slug"]: (" ".join([entry["name"], *entry["aliases"].splitlines(), entry["vendor"]]),
                         entry["name"])
-        for entry in CATALOGUE
+        for entry in catalogue()
     }
 
 
