@@ -4,6 +4,8 @@ The one place that knows the rating scales, sectors, size bands and roles;
 forms, templates, search facets and statistics all read from here.
 """
 
+from dataclasses import dataclass
+
 SECTORS = {
     "kommun": "Kommun",
     "region": "Region",
@@ -104,6 +106,27 @@ SYSTEM_STATUSES = {
     "discontinued": "Utgången",
     "pending": "Föreslagen",
 }
+
+
+@dataclass(frozen=True)
+class ContextField:
+    """A coded part of an experience's context that search, lists and figures filter
+    and count by: its URL parameter, its column (and index field), its codes and the
+    Swedish noun messages use."""
+
+    param: str
+    column: str
+    vocabulary: dict
+    noun: str
+
+
+CONTEXT_FIELDS = (
+    ContextField("sector", "sector", SECTORS, "sektor"),
+    ContextField("size", "size_band", SIZE_BANDS, "storlek"),
+    ContextField("role", "reviewer_role", PROFESSIONAL_ROLES, "roll"),
+    ContextField("status", "usage_status", USAGE_STATUSES, "användning"),
+)
+CONTEXT_BY_PARAM = {field.param: field for field in CONTEXT_FIELDS}
 
 
 def label(vocabulary: dict, code, default: str = "–") -> str:

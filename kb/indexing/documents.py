@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from kb.models import Experience, PayrollSystem
 from kb.models.experiences import TEXT_FIELDS
+from kb.vocab import CONTEXT_FIELDS
 
 BATCH = 1000
 
@@ -48,10 +49,7 @@ def document(row, systems: dict[int, tuple[str, str]]) -> dict:
         "system_names": systems.get(row.system_id, ("", ""))[0],
         "other_systems": others,
         "system_id": str(row.system_id),
-        "sector": row.sector or "",
-        "size_band": row.size_band or "",
-        "role": row.reviewer_role or "",
-        "status": row.usage_status or "",
+        **{field.column: getattr(row, field.column) or "" for field in CONTEXT_FIELDS},
         "visibility": row.visibility,
         "state": row.moderation_state,
         "author_id": str(row.author_id or 0),

@@ -30,13 +30,6 @@ MAX_QUERY_WORDS = 24
 SUGGEST_BELOW = 3  # hits below which "Menade du …?" is tried
 SORTS = ("relevance", "newest", "rating", "helpful")
 
-# Parameter name -> index field, for the code filters.
-CODE_FILTERS = {
-    "sector": ("sector", vocab.SECTORS),
-    "size": ("size_band", vocab.SIZE_BANDS),
-    "role": ("role", vocab.PROFESSIONAL_ROLES),
-    "status": ("status", vocab.USAGE_STATUSES),
-}
 
 
 @dataclass
@@ -76,10 +69,10 @@ class SearchParams:
         system = one("system")
         if system and len(system) <= 80 and re.fullmatch(r"[a-z0-9-]+", system):
             params.system = system
-        for name, (_field, vocabulary) in CODE_FILTERS.items():
-            value = one(name)
-            if value in vocabulary:
-                setattr(params, name, value)
+        for context in vocab.CONTEXT_FIELDS:
+            value = one(context.param)
+            if value in context.vocabulary:
+                setattr(params, context.param, value)
         params.min_rating = parsing.integer_in(one("min_rating"), 1, 5)
         params.since = parsing.integer_in(one("since"), 1900, 2100)
         sort = one("sort")
@@ -174,10 +167,10 @@ def allowed_documents(sets: DocSets, params: SearchParams, reach,
     mask = reach.index_mask(sets)
     if params.system:
         mask &= sets.term("system_id", str(system_id or 0))
-    for name, (fieldname, _vocabulary) in CODE_FILTERS.items():
-        value = getattr(params, name)
+    for context in vocab.CONTEXT_FIELDS:  # index fields are named as the columns
+        value = getattr(params, context.param)
         if value:
-            mask &= sets.term(fieldname, value)
+            mask &= sets.term(context.column, value)
     schema = sets.searcher.schema
     if params.min_rating:
         mask &= sets.at_least("satisfaction",
@@ -204,21 +197,12 @@ def count(sets: DocSets, query, allowed: int) -> int:
     return (sets.evaluate(query) & allowed).bit_count()
 
 
-_FACET_LABELS = {
-    "sector": vocab.SECTORS,
-    "size_band": vocab.SIZE_BANDS,
-    "role": vocab.PROFESSIONAL_ROLES,
-    "status": vocab.USAGE_STATUSES,
-}
-
-
 def facet_counts(sets: DocSets, matched: int, params: SearchParams,
                  systems: Mapping[int, tuple[str, str]]) -> dict[str, list[FacetValue]]:
-    """Counts per value among the matching documents: one `&` per value."""
+    """Counts per value among the matching documents (one `&` per value), keyed by
+    the URL parameter that filters by them."""
     counts = {name: Counter(sets.facet_counts(name, matched) if matched else {})
               for name in FACET_FIELDS}
-    selected = {"sector": params.sector, "size_band": params.size, "role": params.role,
-                "status": params.status}
     facets: dict[str, list[FacetValue]] = {}
     systems_found = []
     for code, n in counts.pop("system_id").items():
@@ -228,13 +212,13 @@ def facet_counts(sets: DocSets, matched: int, params: SearchParams,
             systems_found.append(FacetValue(slug, name, n, slug == params.system))
     systems_found.sort(key=lambda v: (-v.count, v.label.lower()))
     facets["system"] = systems_found
-    for name, counter in counts.items():
-        vocabulary = _FACET_LABELS[name]
+    for context in vocab.CONTEXT_FIELDS:
+        vocabulary, chosen = context.vocabulary, getattr(params, context.param)
         order = list(vocabulary)
-        values = [FacetValue(code, vocab.label(vocabulary, code), n, code == selected[name])
-                  for code, n in counter.items() if code in vocabulary]
+        values = [FacetValue(code, vocab.label(vocabulary, code), n, code == chosen)
+                  for code, n in counts[context.column].items() if code in vocabulary]
         values.sort(key=lambda v: order.index(v.code))
-        facets[name] = values
+        facets[context.param] = values
     return facets
 
 

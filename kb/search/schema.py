@@ -8,6 +8,7 @@ from kb.search.analysis import (
     parts_analyzer,
     swedish_analyzer,
 )
+from kb.vocab import CONTEXT_FIELDS
 
 # Fields the query parser searches, with their weights.
 QUERY_FIELDS = {
@@ -18,8 +19,9 @@ QUERY_FIELDS = {
     "other_systems": 0.5,
 }
 
-# Fields with one code per document: filters and facet counts.
-FACET_FIELDS = ("system_id", "sector", "size_band", "role", "status")
+# Fields with one code per document: filters and facet counts (the context fields
+# are named as their columns).
+FACET_FIELDS = ("system_id", *(field.column for field in CONTEXT_FIELDS))
 
 
 def build_schema() -> Schema:
@@ -39,10 +41,7 @@ def build_schema() -> Schema:
         other_systems=TEXT(analyzer=names, phrase=True),
         # Filters and facets.
         system_id=ID(sortable=True),
-        sector=ID(sortable=True),
-        size_band=ID(sortable=True),
-        role=ID(sortable=True),
-        status=ID(sortable=True),
+        **{field.column: ID(sortable=True) for field in CONTEXT_FIELDS},
         # Who may see it: filters inside every query.
         visibility=ID,
         state=ID,

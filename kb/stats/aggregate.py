@@ -28,7 +28,7 @@ from kb.stats.figures import (
     Shares,
     SystemRef,
 )
-from kb.stats.filters import Filters, recent_cutoff
+from kb.stats.filters import FILTERED_CONTEXT, Filters, recent_cutoff
 from kb.stats.queries import system_refs
 from kb.stats.snapshot import CODED, Snapshot
 
@@ -41,9 +41,10 @@ def counted(snapshot: Snapshot, reach: Reach, filters: Filters,
     """Which rows of the snapshot count for this Reach under these filters."""
     c = snapshot.columns
     rows = reach.snapshot_rows(c)
-    for name, column in (("sector", "sector"), ("size", "size_band"), ("role", "reviewer_role")):
+    for name in FILTERED_CONTEXT:
         code = getattr(filters, name)
         if code:
+            column = vocab.CONTEXT_BY_PARAM[name].column
             rows &= c[column] == list(CODED[column]).index(code)
     if filters.recent:
         rows &= c["created"] >= snapshot.epoch(recent_cutoff(today))

@@ -12,6 +12,9 @@ from kb.dates import months_before, utcnow
 from kb.models import Experience
 from kb.stats.figures import RECENT_MONTHS
 
+# The parts of the context figures are filtered by (kb.vocab.CONTEXT_FIELDS).
+FILTERED_CONTEXT = ("sector", "size", "role")
+
 
 class FilterError(ValueError):
     """A filter parameter with a value kb does not know; the message is Swedish."""
@@ -31,15 +34,12 @@ class Filters:
         Unknown codes are ignored (the page shows every organisation) unless
         `strict`, when they raise FilterError (the API answers 400)."""
         values = {}
-        for name, vocabulary, what in (
-            ("sector", vocab.SECTORS, "sektor"),
-            ("size", vocab.SIZE_BANDS, "storlek"),
-            ("role", vocab.PROFESSIONAL_ROLES, "roll"),
-        ):
+        for name in FILTERED_CONTEXT:
+            context = vocab.CONTEXT_BY_PARAM[name]
             value = (args.get(name) or "").strip()
-            if value and value not in vocabulary:
+            if value and value not in context.vocabulary:
                 if strict:
-                    raise FilterError(f"Okänd {what}: {value[:40]}")
+                    raise FilterError(f"Okänd {context.noun}: {value[:40]}")
                 value = ""
             values[name] = value or None
         recent = args.get("recent")
@@ -52,13 +52,8 @@ class Filters:
         return bool(self.sector or self.size or self.role or self.recent)
 
     def clauses(self, today: datetime | None = None) -> list[ColumnElement[bool]]:
-        clauses = []
-        if self.sector:
-            clauses.append(Experience.sector == self.sector)
-        if self.size:
-            clauses.append(Experience.size_band == self.size)
-        if self.role:
-            clauses.append(Experience.reviewer_role == self.role)
+        clauses = [getattr(Experience, vocab.CONTEXT_BY_PARAM[name].column) == getattr(self, name)
+                   for name in FILTERED_CONTEXT if getattr(self, name)]
         if self.recent:
             clauses.append(Experience.created_at >= recent_cutoff(today))
         return clauses
@@ -73,13 +68,8 @@ class Filters:
 
     def describe(self) -> str:
         """In Swedish: 'kommun · 1 000–4 999 anställda · senaste 24 månaderna'."""
-        parts = []
-        if self.sector:
-            parts.append(vocab.label(vocab.SECTORS, self.sector))
-        if self.size:
-            parts.append(vocab.label(vocab.SIZE_BANDS, self.size))
-        if self.role:
-            parts.append(vocab.label(vocab.PROFESSIONAL_ROLES, self.role))
+        parts = [vocab.label(vocab.CONTEXT_BY_PARAM[name].vocabulary, getattr(self, name))
+                 for name in FILTERED_CONTEXT if getattr(self, name)]
         if self.recent:
             parts.append(f"senaste {RECENT_MONTHS} månaderna")
         return " · ".join(parts) if parts else "Alla organisationer"

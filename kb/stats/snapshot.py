@@ -32,12 +32,7 @@ from kb.stats.cache import WINDOW
 from kb.stats.figures import CAPABILITY_SHARE_LEVELS
 
 # Coded columns: the code's position in its vocabulary, -1 for anything else.
-CODED = {
-    "sector": vocab.SECTORS,
-    "size_band": vocab.SIZE_BANDS,
-    "reviewer_role": vocab.PROFESSIONAL_ROLES,
-    "usage_status": vocab.USAGE_STATUSES,
-}
+CODED = {field.column: field.vocabulary for field in vocab.CONTEXT_FIELDS}
 CHUNK = 20_000
 # Columns that need 64 bits; the others are small codes and counts.
 WIDE = {"id": np.int64, "created": np.int64, "confirmed": np.int64}
