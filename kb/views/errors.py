@@ -1,4 +1,5 @@
-"""Error pages in Swedish, rendered from templates/errors/<code>.html."""
+"""Error pages in Swedish (templates/error.html), and JSON errors under /api/: every kind of
+error kb answers with is mapped here, once."""
 
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
