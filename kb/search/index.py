@@ -15,36 +15,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import shutil
-import string
 import threading
 import time
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.index import LockError
 
 from kb.search.schema import build_schema
-
-_SEGMENT_CHARS = string.ascii_lowercase + string.digits
-
-
-class UniqueCodec(W3Codec):
-    """Whoosh's default codec with segment names that cannot repeat.
-
-    Whoosh names a new segment with the `random` module, whose global state
-    anything may reseed (Hypothesis does, per example): two writers then pick
-    the same name, and the second truncates the first's files while the
-    index still lists that segment (`Unknown file header b''`, and the file
-    objects of the failed open stay open). Names here come from `secrets`.
-    """
-
-    def new_segment(self, storage, indexname):
-        segment = W3Segment(self, indexname)
-        segment.segid = "".join(secrets.choice(_SEGMENT_CHARS) for _ in range(16))
-        return segment
-
+from kb.search.whoosh_internals import UniqueCodec, write_lock
 
 CURRENT = "CURRENT"
 CURSOR = "cursor.json"
@@ -115,7 +94,7 @@ class IndexStore:
                 continue
             try:
                 ix = whoosh_index.open_dir(path)
-                lock = ix.storage.lock("MAIN_WRITELOCK")
+                lock = write_lock(ix)
                 if not lock.acquire(blocking=False):
                     continue
                 try:

@@ -16,7 +16,7 @@ from whoosh.query import Term
 
 from kb.extensions import db
 from kb.models import Experience, PayrollSystem
-from kb.search import bulk
+from kb.search import bulk, whoosh_internals
 from kb.search.index import BUILDING, IndexStore
 from kb.search.queue import EXPERIENCE, SYSTEM, SearchQueueEntry
 
@@ -226,7 +226,7 @@ def merge_segments() -> bool:
 
 
 def segment_count() -> int:
-    return len(store().open_index()._segments())
+    return whoosh_internals.segment_count(store().open_index())
 
 
 def drain_quietly() -> None:
