@@ -125,6 +125,25 @@ def test_unique_codec_names_segments_apart_when_random_is_reseeded(tmp_path):
     assert names[0] == names[1]
 
 
+def test_indexes_naming_the_codec_by_its_former_module_still_open(tmp_path, monkeypatch):
+    """The table of contents pickles each segment's codec by module and name; the
+    codec lived in kb.search.index before, and an index is only rebuilt on demand."""
+    ix = new_index(tmp_path / "ix")
+    with monkeypatch.context() as patch:  # written as before the move
+        patch.setattr(UniqueCodec, "__module__", "kb.search.index")
+        writer = ix.writer(codec=UniqueCodec())
+        writer.add_document(**document(1))
+        writer.commit()
+    (toc,) = [name for name in ix.storage.list() if name.endswith(".toc")]
+    written = (tmp_path / "ix" / toc).read_bytes()
+    assert b"kb.search.index" in written and b"whoosh_internals" not in written
+    reopened = whoosh_index.open_dir(str(tmp_path / "ix"))
+    with reopened.searcher() as searcher:
+        assert [hit["id"] for hit in searcher.search(Term("body", "tre"))] == ["1"]
+        (reader,) = segment_readers(searcher)
+        assert type(reader.segment().codec()) is UniqueCodec
+
+
 def test_write_lock_is_the_lock_whoosh_writers_take(ix):
     writer = ix.writer()
     try:

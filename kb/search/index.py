@@ -23,6 +23,9 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from kb.search.schema import build_schema
+
+# Indexes written before UniqueCodec moved to whoosh_internals name it
+# `kb.search.index.UniqueCodec` in their pickled segment list: keep the name here.
 from kb.search.whoosh_internals import UniqueCodec, write_lock
 
 CURRENT = "CURRENT"
