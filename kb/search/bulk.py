@@ -13,41 +13,36 @@ bulk build all of that is avoidable:
   so writing the segment only sorts the terms, not the postings;
 - field lengths are kept in memory, not read back from disk.
 
-The files written are the same as SegmentWriter's: the codec and its
-FieldWriter do the writing. `build_segment` builds one segment from an
-iterable of documents; `kb.search.indexer.rebuild` runs it in worker
-processes over parts of the table and commits their segments together.
+The files written are the same as SegmentWriter's: Whoosh's codec writes them
+(kb.search.whoosh_internals.SegmentFiles). `build_segment` builds one segment
+from an iterable of documents; `kb.search.indexer.rebuild` runs it in worker
+processes over parts of the table and commits their segments together with
+`commit_segments`.
 """
 
 from __future__ import annotations
 
 from array import array
-from pickle import dumps
 
-from whoosh.formats import Frequency, Positions
-from whoosh.index import TOC, LockError, clean_files
-from whoosh.system import pack_uint
-from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
+from whoosh.formats import Positions
 
 from kb.search.analysis import SwedishAnalyzer
-from kb.search.index import UniqueCodec
+from kb.search.whoosh_internals import SegmentFiles, commit_new_segments
 
 # Small fields whose values repeat (codes, ids of systems): cache their postings.
 _CACHE_VALUES = 5000
+# Encoded positions kept for reuse (most words occur once, near the start).
+_CACHE_ENCODINGS = 200_000
 
 
-class BulkSegmentWriter(SegmentWriter):
-    """A SegmentWriter for adding many documents to a fresh segment at once.
+class BulkSegmentWriter:
+    """Adds many documents to one fresh segment of `ix`: only add_document and
+    finish (no deletes, no updates). The caller holds the index's lock
+    (commit_segments does)."""
 
-    Only add_document and commit-without-merging are supported (no deletes,
-    no updates); the index directory's lock must be held by the caller when
-    `_lk=False`.
-    """
-
-    def __init__(self, ix, **kwargs):
-        super().__init__(ix, **kwargs)
-        schema = self.schema
+    def __init__(self, ix):
+        self._files = SegmentFiles(ix)
+        schema = self.schema = self._files.schema
         self._postings: dict[str, dict[bytes, list]] = {}
         self._lengths: dict[str, array] = {}
         self._scorable = {name for name in schema.names() if schema[name].scorable}
@@ -55,35 +50,29 @@ class BulkSegmentWriter(SegmentWriter):
         for name in schema.names():
             field = schema[name]
             analyzer = getattr(field, "analyzer", None)
-            fmt = field.format
-            if isinstance(analyzer, SwedishAnalyzer) and type(fmt) in (Positions, Frequency):
-                self._fast[name] = (analyzer, type(fmt) is Positions, fmt.field_boost)
+            if isinstance(analyzer, SwedishAnalyzer) and type(field.format) is Positions:
+                self._fast[name] = (analyzer, field.format)
             if field.separate_spelling() or field.vector:
                 raise ValueError(f"BulkSegmentWriter does not support field {name!r}")
         self._value_cache: dict[tuple[str, object], list] = {}
         self._encoded: dict[tuple[int, ...], bytes] = {}
-        self._freq_bytes = [pack_uint(n) for n in range(64)]
 
     # Postings of one field value ----------------------------------------------
 
     def _fast_items(self, name: str, value: str):
-        analyzer, with_positions, boost = self._fast[name]
-        words = analyzer.positions(value)
+        """What the field's `index(value)` gives, from the analyzer's positions."""
+        analyzer, fmt = self._fast[name]
+        boost = fmt.field_boost
         encoded = self._encoded
-        freq_bytes = self._freq_bytes
         items = []
-        for word, poses in words.items():
+        for word, poses in analyzer.positions(value).items():
+            key = tuple(poses)
+            vbytes = encoded.get(key)
+            if vbytes is None:
+                vbytes = fmt.encode(poses)
+                if len(encoded) < _CACHE_ENCODINGS:
+                    encoded[key] = vbytes
             freq = len(poses)
-            if with_positions:
-                deltas = (poses[0],) if freq == 1 else (poses[0], *(
-                    b - a for a, b in zip(poses, poses[1:], strict=False)))
-                vbytes = encoded.get(deltas)
-                if vbytes is None:
-                    vbytes = pack_uint(freq) + dumps(list(deltas), 2)
-                    if len(encoded) < 200_000:
-                        encoded[deltas] = vbytes
-            else:
-                vbytes = freq_bytes[freq] if freq < 64 else pack_uint(freq)
             items.append((word.encode("utf-8"), freq, freq * boost, vbytes))
         return items
 
@@ -103,12 +92,10 @@ class BulkSegmentWriter(SegmentWriter):
     # The writer interface ---------------------------------------------------------
 
     def add_document(self, **fields):
-        self._check_state()
         schema = self.schema
-        perdocwriter = self.perdocwriter
-        docnum = self.docnum
+        docnum = self._files.doc_count
         postings = self._postings
-        perdocwriter.start_doc(docnum)
+        values = []
         for name in sorted(fields):
             value = fields[name]
             if value is None or name.startswith("_"):
@@ -135,76 +122,31 @@ class BulkSegmentWriter(SegmentWriter):
                     lengths[docnum] = length
                 else:
                     length = 0
-            perdocwriter.add_field(name, field, value if field.stored else None, length)
-            column = field.column_type
-            if column:
-                perdocwriter.add_column_value(name, column, field.to_column_value(value))
-        perdocwriter.finish_doc()
-        self._added = True
-        self.docnum += 1
+            values.append((name, field, value, length))
+        self._files.add_document(values)
 
-    def delete_document(self, docnum, delete=True):
-        raise NotImplementedError("a bulk segment only adds documents")
-
-    def _flush_segment(self):
-        self.perdocwriter.close()
-        writer = self.fieldwriter
-        schema = self.schema
+    def finish(self):
+        """Write the postings and close the files; the segment (None if empty)."""
         for name in sorted(self._postings):
-            field = schema[name]
             terms = self._postings[name]
-            stored = self._lengths.get(name)
-            if stored is not None and any(stored):
-                # What the length column gives back: one byte, 0 for "none".
-                lengths = [byte_to_length(length_to_byte(n)) if n else None for n in stored]
-            else:
-                lengths = None
-            writer.start_field(name, field)
-            postwriter = writer._postwriter
-            for tbytes in sorted(terms):
-                entry = terms[tbytes]
-                writer.start_term(tbytes)
-                docnums = entry[0::3]
-                if lengths is None:
-                    doc_lengths = None
-                else:
-                    n = len(lengths)
-                    doc_lengths = [lengths[d] if d < n else None for d in docnums]
-                _add_postings(postwriter, docnums, entry[1::3], entry[2::3], doc_lengths)
-                writer.finish_term()
-            writer.finish_field()
-        writer.close()
+            self._files.write_field(
+                name, self.schema[name],
+                ((tbytes, terms[tbytes][0::3], terms[tbytes][1::3], terms[tbytes][2::3])
+                 for tbytes in sorted(terms)),
+                self._lengths.get(name))
         self._postings = {}
         self._lengths = {}
+        return self._files.finish()
+
+    def abort(self) -> None:
+        self._files.abort()
 
 
-def _add_postings(postwriter, docnums, weights, values, lengths) -> None:
-    """What W3PostingsWriter.add_posting does once per posting, a block at a time."""
-    limit = postwriter._blocklimit
-    for start in range(0, len(docnums), limit):
-        if start:
-            postwriter._write_block()
-        end = start + limit
-        chunk = weights[start:end]
-        postwriter._ids.extend(docnums[start:end])
-        postwriter._weights.extend(chunk)
-        postwriter._maxweight = max(postwriter._maxweight, *chunk)
-        postwriter._values.extend([v for v in values[start:end] if v])
-        if lengths is not None:
-            known = [n for n in lengths[start:end] if n]
-            if known:
-                low = min(known)
-                if postwriter._minlength is None or low < postwriter._minlength:
-                    postwriter._minlength = low
-                postwriter._maxlength = max(postwriter._maxlength, *known)
-
-
-def build_segment(ix, documents, progress=None, **writer_args):
+def build_segment(ix, documents, progress=None):
     """Write the documents into one new segment of `ix` (the caller holds the
-    index's lock and commits); returns (the finished Segment, documents).
+    index's lock and commits); returns (the finished segment or None, documents).
     `progress(n)` is called every 1,000 documents."""
-    writer = BulkSegmentWriter(ix, _lk=False, compound=False, codec=UniqueCodec(),
-                               **writer_args)
+    writer = BulkSegmentWriter(ix)
     count = 0
     try:
         for document in documents:
@@ -214,31 +156,14 @@ def build_segment(ix, documents, progress=None, **writer_args):
                 progress(1000)
         if progress is not None:
             progress(count % 1000)
-        segment = writer._finalize_segment()
+        segment = writer.finish()
     except BaseException:
-        writer._close_segment()
+        writer.abort()
         raise
-    # The temporary directory is shared with the locking writer, which removes it.
-    writer.is_closed = True
-    return (segment if count else None), count
+    return segment, count
 
 
 def commit_segments(ix, build):
     """Take the index's lock, run `build()` (which returns new segments, built
     with `build_segment`), and commit those segments beside the existing ones."""
-    lock = ix.lock("WRITELOCK")
-    if not lock.acquire(blocking=False):
-        raise LockError
-    try:
-        info = ix._read_toc()
-        try:
-            segments = [s for s in build() if s is not None]
-        finally:
-            # The bulk writers' shared temporary directory.
-            ix.storage.temp_storage(f"{ix.indexname}.tmp").destroy()
-        segments = list(info.segments) + segments
-        generation = info.generation + 1
-        TOC(info.schema, segments, generation).write(ix.storage, ix.indexname)
-        clean_files(ix.storage, ix.indexname, generation, segments)
-    finally:
-        lock.release()
+    commit_new_segments(ix, build)

@@ -20,11 +20,9 @@ import threading
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.util.numeric import byte_to_length
 
 from kb.lru import LeastRecentlyUsed
+from kb.search import whoosh_internals
 from kb.search.analysis import JOIN
 
 # Term masks kept per segment (most recently used first out when full).
@@ -89,60 +87,14 @@ class _Segment:
 _segments = LeastRecentlyUsed(entries=MAX_SEGMENTS)
 
 
-def _segment_key(segreader):
-    segment = segreader.segment() if hasattr(segreader, "segment") else None
-    if segment is None:
-        return None
-    storage = getattr(segreader, "_storage", None)
-    folder = getattr(storage, "folder", None) or id(storage)
-    return (folder, segment.segment_id())
-
-
 def _segment(segreader) -> _Segment:
-    key = _segment_key(segreader)
+    key = whoosh_internals.segment_key(segreader)
     if key is None:  # an empty index: nothing worth keeping
         return _Segment(segreader.doc_count_all())
     seg = _segments.get(key)
     if seg is None:
         seg = _segments.put(key, _Segment(segreader.doc_count_all()))
     return seg
-
-
-def _leaf_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """Every (id, weight) of a postings matcher, deleted documents included, as arrays.
-
-    Whoosh's W3 blocks are pickled tuples of delta-encoded ids and weights;
-    they are decoded here a block at a time (one `cumsum` per block) rather
-    than through the matcher's per-posting `next()`."""
-    while isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if not isinstance(matcher, W3LeafMatcher):  # short lists stored inline
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
-    id_blocks, weight_blocks = [], []
-    while matcher.is_active():
-        if matcher._data is None:
-            matcher._read_data()
-        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
-        ids = np.array(raw_ids, dtype=np.int64)
-        if not matcher._byteids:
-            ids = np.cumsum(ids)
-        id_blocks.append(ids[matcher._i:])
-        if raw_weights is None:
-            weights = np.ones(len(ids))
-        elif isinstance(raw_weights, float):
-            weights = np.full(len(ids), raw_weights)
-        else:
-            weights = np.array(raw_weights, dtype=np.float64)
-        weight_blocks.append(weights[matcher._i:])
-        matcher._next_block()
-    if not id_blocks:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
 
 
 def _segment_postings(segreader, seg: _Segment, fieldname: str, text):
@@ -155,7 +107,7 @@ def _segment_postings(segreader, seg: _Segment, fieldname: str, text):
         present = (fieldname, text) in segreader
     except (KeyError, TypeError, ValueError):
         present = False
-    found = (_leaf_postings(segreader.postings(fieldname, text)) if present
+    found = (whoosh_internals.term_postings(segreader, fieldname, text) if present
              else (np.zeros(0, dtype=np.int64), np.zeros(0)))
     return seg.postings.put(key, found)
 
@@ -192,20 +144,10 @@ def _segment_lengths(segreader, seg: _Segment, fieldname: str) -> np.ndarray:
     one-byte encoding; 1 where the field is empty)."""
     lengths = seg.lengths.get(fieldname)
     if lengths is None:
-        encoded = np.zeros(seg.n, dtype=np.uint8)
-        perdoc = getattr(segreader, "_perdoc", None)
-        column = (perdoc.column_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-                  if perdoc is not None and perdoc.has_column(f"_{fieldname}_len") else None)
-        if column is not None:
-            raw = column._dbfile.get(column._basepos, min(column._count, seg.n))
-            encoded[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)
-        lengths = _BYTE_TO_LENGTH[encoded]
-        lengths[encoded == 0] = 1.0
+        lengths = whoosh_internals.field_lengths(segreader, fieldname)
+        lengths[lengths == 0] = 1.0
         seg.lengths[fieldname] = lengths
     return lengths
-
-
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
 def _segment_column(segreader, seg: _Segment, fieldname: str) -> list:
@@ -232,8 +174,7 @@ def _segment_at_least(segreader, seg: _Segment, fieldname: str, low) -> int:
 def _segment_lexicon(segreader, seg: _Segment, fieldname: str) -> list[str]:
     words = seg.lexicons.get(fieldname)
     if words is None:
-        words = [w.decode("utf-8") if isinstance(w, bytes) else w
-                 for w in segreader.lexicon(fieldname)]
+        words = list(segreader.field_terms(fieldname))
         seg.lexicons[fieldname] = words
     return words
 
@@ -252,15 +193,12 @@ class DocSets:
         # generation after `kb reindex`) leave the cache: their postings can take
         # tens of megabytes. A thread still searching an older searcher rebuilds
         # what it needs.
-        _segments.keep_only({_segment_key(r) for r, _offset, _seg in self.leaves})
+        _segments.keep_only({whoosh_internals.segment_key(r) for r, _offset, _seg in self.leaves})
         self.n = reader.doc_count_all()
         live = (1 << self.n) - 1
         for r, offset, seg in self.leaves:
             if r.has_deletions():
-                perdoc = getattr(r, "_perdoc", None)
-                deleted = (perdoc.deleted_docs() if perdoc is not None
-                           else (d for d in range(seg.n) if r.is_deleted(d)))
-                live &= ~(ids_to_mask(deleted, seg.n) << offset)
+                live &= ~(ids_to_mask(whoosh_internals.deleted_docs(r), seg.n) << offset)
         self.live = live
         self._terms: dict = {}
         self._joined_known: bool | None = None

@@ -15,36 +15,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import shutil
-import string
 import threading
 import time
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.index import LockError
 
+from kb.search import whoosh_internals
 from kb.search.schema import build_schema
 
-_SEGMENT_CHARS = string.ascii_lowercase + string.digits
-
-
-class UniqueCodec(W3Codec):
-    """Whoosh's default codec with segment names that cannot repeat.
-
-    Whoosh names a new segment with the `random` module, whose global state
-    anything may reseed (Hypothesis does, per example): two writers then pick
-    the same name, and the second truncates the first's files while the
-    index still lists that segment (`Unknown file header b''`, and the file
-    objects of the failed open stay open). Names here come from `secrets`.
-    """
-
-    def new_segment(self, storage, indexname):
-        segment = W3Segment(self, indexname)
-        segment.segid = "".join(secrets.choice(_SEGMENT_CHARS) for _ in range(16))
-        return segment
-
+# Indexes written before UniqueCodec moved to whoosh_internals name it
+# `kb.search.index.UniqueCodec` in their pickled segment list: keep the name here.
+from kb.search.whoosh_internals import UniqueCodec, write_lock
 
 CURRENT = "CURRENT"
 CURSOR = "cursor.json"
@@ -133,7 +116,7 @@ class IndexStore:
                 continue
             try:
                 ix = whoosh_index.open_dir(path)
-                lock = ix.storage.lock("MAIN_WRITELOCK")
+                lock = write_lock(ix)
                 if not lock.acquire(blocking=False):
                     continue
                 try:
@@ -166,7 +149,7 @@ class IndexStore:
             raise
 
     def segment_count(self) -> int:
-        return len(self.open_index()._segments())
+        return whoosh_internals.segment_count(self.open_index())
 
     def document_ids(self, path: str | None = None) -> tuple[set[int], int]:
         """The experience ids the index holds, and its number of live documents."""
