@@ -46,6 +46,19 @@ def integer_in(value, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
+def whole_number(text) -> int | None:
+    """A whole number as people write it: `2566`, `2 566` or `2\u00a0566` (Swedish
+    thousands), with an optional minus; None when it is not one."""
+    if text is None:
+        return None
+    cleaned = str(text).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    cleaned = cleaned.replace("\u2212", "-")
+    digits = cleaned[1:] if cleaned.startswith("-") else cleaned
+    if not digits or len(digits) > 12 or not digits.isascii() or not digits.isdigit():
+        return None
+    return int(cleaned)
+
+
 def as_id(value) -> int | None:
     """A form or query value as a database id, or None when it cannot be one."""
     return integer_in(value, 1, MAX_ID)

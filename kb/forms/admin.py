@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from kb import vocab
-from kb.forms.base import CHOOSE, REQUIRED, SwedishForm, SwedishQueryForm, optional_int
+from kb.forms.base import (
+    CHOOSE,
+    REQUIRED,
+    SwedishForm,
+    SwedishQueryForm,
+    WholeNumberField,
+    optional_int,
+)
 
 
 class ReasonForm(SwedishForm):
@@ -14,7 +21,7 @@ class ReasonForm(SwedishForm):
 
     reason = TextAreaField(
         "Motivering",
-        validators=[Optional(), Length(max=1000, message="Högst 1000 tecken.")],
+        validators=[Optional(), Length(max=1000, message="Högst 1 000 tecken.")],
     )
 
 
@@ -29,7 +36,7 @@ class RoleForm(ReasonForm):
 
 
 class InviteForm(SwedishForm):
-    valid_days = IntegerField(
+    valid_days = WholeNumberField(
         "Giltig i antal dagar", default=14,
         validators=[InputRequired(REQUIRED), NumberRange(1, 365, "Ange 1–365 dagar.")],
     )

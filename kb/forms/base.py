@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.validators import StopValidation
+
+from kb import parsing
 
 REQUIRED = "Fyll i det här fältet."
 CHOOSE = "Välj ett alternativ."
@@ -40,6 +44,28 @@ class SwedishQueryForm(FlaskForm):
 
     class Meta(SwedishMeta):
         csrf = False
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed as Swedes write it (`2 400` as well as `2400`), with one
+    clear message when it is not a number."""
+
+    message = "Skriv ett heltal med siffror, till exempel 250."
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        number = parsing.whole_number(valuelist[0])
+        if number is None:
+            self.data = None
+            raise ValueError(self.message)
+        self.data = number
+
+    def pre_validate(self, form):
+        # Not a number: that one message, not also the range validator's.
+        if self.process_errors:
+            raise StopValidation()
 
 
 def choices(vocabulary: dict, blank: str | None = None) -> list[tuple[str, str]]:

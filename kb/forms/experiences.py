@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -16,7 +16,15 @@ from wtforms.validators import (
 
 from kb import catalogue, vocab
 from kb.experiences import EDITABLE_FIELDS
-from kb.forms.base import CHOOSE, REQUIRED, TEXT_MAX, SwedishForm, choices, optional_int
+from kb.forms.base import (
+    CHOOSE,
+    REQUIRED,
+    TEXT_MAX,
+    SwedishForm,
+    WholeNumberField,
+    choices,
+    optional_int,
+)
 
 
 def _rating_field(label: str, required: bool = False) -> RadioField:
@@ -50,7 +58,7 @@ class ExperienceForm(SwedishForm):
         choices=choices(vocab.SIZE_BANDS, "Välj storlek"),
         validators=[DataRequired(CHOOSE)],
     )
-    employees_paid = IntegerField(
+    employees_paid = WholeNumberField(
         "Antal anställda som får lön per månad",
         validators=[Optional(), NumberRange(1, 500_000, "Ange ett antal mellan 1 och 500 000.")],
     )
@@ -62,7 +70,7 @@ class ExperienceForm(SwedishForm):
         "Driftform", choices=choices(vocab.DEPLOYMENTS, "Vet inte / vill inte ange"),
         validators=[Optional()],
     )
-    in_use_since = IntegerField("I bruk sedan (år)", validators=[Optional()])
+    in_use_since = WholeNumberField("I bruk sedan (år)", validators=[Optional()])
     usage_status = RadioField(
         "Användning", choices=list(vocab.USAGE_STATUSES.items()), validators=[InputRequired(CHOOSE)]
     )
@@ -80,7 +88,7 @@ class ExperienceForm(SwedishForm):
     switched_from_id = SelectField("Bytte ni till systemet från ett annat? Från vilket?",
                                    coerce=optional_int, validators=[Optional()])
     switch_reason = _text_field("Varför bytte ni?")
-    go_live_months = IntegerField(
+    go_live_months = WholeNumberField(
         "Hur många månader tog det från beslut till första skarpa lönekörning?",
         validators=[Optional(), NumberRange(0, 120, "Ange ett antal månader mellan 0 och 120.")],
     )

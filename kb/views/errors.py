@@ -2,6 +2,7 @@
 error kb answers with is mapped here, once."""
 
 from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from kb.errors import Conflict, Forbidden, Invalid, KbError, NotFound
@@ -31,7 +32,16 @@ def render_error(code: int, detail: str | None = None):
     return render_template("error.html", code=code, title=title, message=detail or message), code
 
 
+# Flask-WTF's reasons are English ("The CSRF session token is missing."): one Swedish one.
+CSRF_MESSAGE = ("Formuläret hade gått ut eller kom inte från den här sidan. Gå tillbaka, "
+                "ladda om sidan och skicka igen.")
+
+
 def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError):
+        return render_error(400, CSRF_MESSAGE)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
