@@ -177,6 +177,18 @@ class Experience(db.Model):
             )
         return self.author.display_name
 
+    @property
+    def named_author(self) -> str | None:
+        """The author's name, unless they chose to be anonymous."""
+        return None if self.anonymous or self.author is None else self.author.display_name
+
+    @property
+    def years_in_use(self) -> int | None:
+        """How long the system had been in use when the experience was last confirmed."""
+        if self.in_use_since is None:
+            return None
+        return max(0, self.confirmed_at.year - self.in_use_since)
+
     def free_texts(self) -> list[str]:
         """The texts after the title, in the order pages show them."""
         return [getattr(self, name) or "" for name in TEXT_FIELDS[1:]]
