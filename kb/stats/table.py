@@ -218,3 +218,11 @@ def comparison_table(profiles: list[Profile]) -> list[Section]:
     ]
     return [Section(section.title, [mark_best(r) for r in section.rows])
             for section in sections]
+
+
+def share_row(standings) -> Row:
+    """Each system's share of the segment (kb.stats.Standing, None: not in it), best
+    marked."""
+    return mark_best(Row("Andel av urvalet som kör systemet i dag", [
+        share_cell(standing.share) if standing else Cell(NOTHING, few=True)
+        for standing in standings], HIGHER))
