@@ -2,10 +2,11 @@
 
 The same seed, system ids and authors always give exactly the same rows
 (tests/test_demo.py holds digests of rows generated before the sentences moved
-to data/, and of the same rows with their organisation). Every draw from the random generator happens in a fixed order, so
-changing the order of anything here, in profiles.py or a list in data/ changes
-the rows of every seed. A row's organisation (kb.tools.demo.organisations) is
-drawn from a generator of its own, after everything else.
+to data/, and of the same rows with their organisation). Every draw from the
+random generator happens in a fixed order, so changing the order of anything
+here, in profiles.py or a list in data/ changes the rows of every seed. A row's
+organisation (kb.tools.demo.organisations) is drawn from a generator of its own,
+after everything else.
 """
 
 from __future__ import annotations
