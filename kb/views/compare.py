@@ -31,9 +31,10 @@ def index():
     most common systems are suggested."""
     systems, chosen, problems, scope = _choice()
     reach = policy.counted(audience())
-    market = stats.market(systems, reach, scope.filters)
-    suggestions = alternatives(market, chosen, systems, SUGGESTED)
     profiles = stats.profiles(chosen, reach, scope.filters) if len(chosen) >= MIN_SYSTEMS else []
+    # Suggestions only while fewer than two are chosen: they need every system's figures.
+    market = None if profiles else stats.market(systems, reach, scope.filters)
+    suggestions = alternatives(market, chosen, systems, SUGGESTED) if market else []
     preset = chosen if profiles else (chosen + suggestions)[:max(MIN_SYSTEMS, len(chosen))]
     return render_template(
         "compare/index.html",
