@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from sqlalchemy import select
 
-from kb import freshness, notifications, policy
+from kb import freshness, notifications, parsing, policy
 from kb.errors import Conflict, Forbidden, NotFound
 from kb.extensions import db
 from kb.models import Experience, User, utcnow
@@ -49,8 +49,9 @@ def existing(author_id: int | None, system_id: int | None,
              other_than: int | None = None) -> Experience | None:
     """The member's own experience of this system, if they have one (another than
     `other_than`): a member has one current experience per system, kept up to date."""
-    if author_id is None or system_id is None:
-        return None
+    if author_id is None or not isinstance(system_id, int) \
+            or not 0 < system_id <= parsing.MAX_ID:
+        return None  # no system (or no id the database could hold) chosen
     query = select(Experience).where(Experience.author_id == author_id,
                                      Experience.system_id == system_id)
     if other_than is not None:

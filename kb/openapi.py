@@ -71,6 +71,7 @@ def _schemas() -> dict:
     })
     profile = _object({
         "experience_count": INTEGER,
+        "organisations": INTEGER,
         "satisfaction": _ref("Mean"),
         "distribution": _object({
             "counts": _object({str(score): INTEGER for score in vocab.SATISFACTION}),

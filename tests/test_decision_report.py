@@ -94,6 +94,10 @@ def test_a_member_comparison_starts_with_her_segment(client, app, factory, auth)
     opened = main_content(client.get(link.group(1).replace("&amp;", "&")))
     assert "error-summary" not in opened
     assert "Jämför med Personec P" in opened
+    # Every organisation stays every organisation on the way on.
+    all_page = main_content(client.get("/systems/heroma?urval=alla"))
+    assert "Urval: <strong>Alla organisationer</strong>" in all_page
+    assert 'href="/compare?s=heroma&amp;urval=alla">Jämför Heroma med andra system' in all_page
 
 
 # --------------------------------------------------------------------------- cards

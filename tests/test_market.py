@@ -341,5 +341,7 @@ def test_the_api_gives_the_segment_view(client, segment):
     assert first["satisfaction"]["average"] == pytest.approx(29 / 8)
     assert body["systems"][1]["satisfaction"] == {"average": None, "n": 2, "too_few": True}
     assert body["switches"][0]["from"]["slug"] == "personec-p"
+    profile = client.get("/api/v1/systems/heroma?sector=kommun&size=1000-4999").json["profile"]
+    assert (profile["organisations"], profile["experience_count"]) == (8, 10)
     bad = client.get("/api/v1/market?sector=rymden")
     assert bad.status_code == 400 and "Okänd sektor" in bad.json["error"]["message"]

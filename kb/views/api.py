@@ -77,7 +77,8 @@ def _flow_json(flow: stats.Flow) -> dict:
 def profile_json(profile: stats.Profile) -> dict:
     nps = profile.nps
     return {
-        "experience_count": profile.n,
+        "experience_count": profile.experiences,
+        "organisations": profile.n,
         "satisfaction": _mean_json(profile.satisfaction),
         "distribution": {
             "counts": {str(score): profile.distribution.counts.get(score, 0)
