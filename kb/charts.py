@@ -7,6 +7,7 @@ so the SVG itself is a picture of figures a screen reader gets from the table.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -223,3 +224,111 @@ def compare_nps_chart(chart_id: str, profiles) -> Markup:
     return bar_chart(chart_id, "Rekommendation (NPS) per lönesystem",
                      "Andel som rekommenderar (9–10) minus andel kritiker (0–6), från −100 till "
                      "+100. Samma siffror finns i tabellen.", bars, 100, -100)
+
+
+# --- The market view: satisfaction against share of the segment -------------------------
+
+MARKET_HEIGHT = 420
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 56, 24, 24, 52
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    x: float  # share of the segment, percent
+    y: float  # average satisfaction, 1-5
+    text: str  # the figures, for the point's own <title>
+
+
+def _share_ceiling(largest: float) -> int:
+    """The x axis ends at the multiple of 10 percent at or above the largest share."""
+    return min(100, max(10, math.ceil(largest / 10) * 10))
+
+
+def scatter_chart(chart_id: str, title: str, description: str, points: list[Point],
+                  guide_x: float | None, guide_y: float | None,
+                  corners: tuple[str, str, str, str]) -> Markup:
+    """Points on share (x, 0 to the next 10 %) against satisfaction (y, 1 to 5), split
+    in four by guide lines; `corners` names the quarters: top left, top right, bottom
+    left, bottom right."""
+    x_max = _share_ceiling(max([p.x for p in points] + [guide_x or 0, 1]))
+    left, right = PLOT_LEFT, WIDTH - PLOT_RIGHT
+    top, bottom = PLOT_TOP, MARKET_HEIGHT - PLOT_BOTTOM
+
+    def at_x(value: float) -> float:
+        return left + (right - left) * min(max(value, 0), x_max) / x_max
+
+    def at_y(value: float) -> float:
+        return bottom - (bottom - top) * (min(max(value, 1), 5) - 1) / 4
+
+    parts = [_open(chart_id, title, description, MARKET_HEIGHT)]
+    for score in range(1, 6):
+        y = at_y(score)
+        parts.append(Markup(
+            '<line class="chart-grid" x1="{l}" y1="{y:.1f}" x2="{r}" y2="{y:.1f}"/>'
+            '<text class="chart-label" x="{tx}" y="{ty:.1f}" text-anchor="end">{s}</text>'
+        ).format(l=left, r=right, y=y, tx=left - 8, ty=y + 4, s=score))
+    step = 10 if x_max <= 50 else 20
+    for share in range(0, x_max + 1, step):
+        x = at_x(share)
+        parts.append(Markup(
+            '<text class="chart-label" x="{x:.1f}" y="{y}" text-anchor="middle">{s}</text>'
+        ).format(x=x, y=bottom + 18, s=percent(share)))
+    parts.append(Markup(
+        '<line class="chart-axis" x1="{l}" y1="{b}" x2="{r}" y2="{b}"/>'
+        '<line class="chart-axis" x1="{l}" y1="{t}" x2="{l}" y2="{b}"/>'
+        '<text class="chart-label" x="{cx:.1f}" y="{ly}" text-anchor="middle">'
+        "Andel av organisationerna i urvalet som kör systemet i dag</text>"
+        '<text class="chart-label" x="14" y="{cy:.1f}" text-anchor="middle" '
+        'transform="rotate(-90 14 {cy:.1f})">Genomsnittlig nöjdhet (1–5)</text>'
+    ).format(l=left, r=right, t=top, b=bottom, cx=(left + right) / 2, ly=MARKET_HEIGHT - 10,
+             cy=(top + bottom) / 2))
+    if guide_x is not None:
+        parts.append(Markup('<line class="chart-guide" x1="{x:.1f}" y1="{t}" x2="{x:.1f}" '
+                            'y2="{b}"/>').format(x=at_x(guide_x), t=top, b=bottom))
+    if guide_y is not None:
+        parts.append(Markup('<line class="chart-guide" x1="{l}" y1="{y:.1f}" x2="{r}" '
+                            'y2="{y:.1f}"/>').format(l=left, r=right, y=at_y(guide_y)))
+    for (x, y, anchor), text in zip(
+            ((left + 6, top + 14, "start"), (right - 6, top + 14, "end"),
+             (left + 6, bottom - 8, "start"), (right - 6, bottom - 8, "end")), corners,
+            strict=True):
+        parts.append(Markup('<text class="chart-corner" x="{x}" y="{y}" text-anchor="{a}">'
+                            "{t}</text>").format(x=x, y=y, a=anchor, t=text))
+    for point in points:
+        x, y = at_x(point.x), at_y(point.y)
+        anchor, dx = ("end", -9) if x > right - 120 else ("start", 9)
+        parts.append(Markup(
+            '<g class="chart-point"><circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="6">'
+            "<title>{t}</title></circle>"
+            '<text class="chart-value" x="{lx:.1f}" y="{ly:.1f}" text-anchor="{a}">{label}</text>'
+            "</g>"
+        ).format(x=x, y=y, t=point.text, lx=x + dx, ly=y + 4, a=anchor,
+                 label=short_label(point.label)))
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
+
+
+def market_chart(chart_id: str, market) -> Markup | None:
+    """Each system of the segment with enough answers: its share of the segment against
+    its average satisfaction; guides at the segment's average satisfaction and at an
+    even share. None when no system has enough answers."""
+    points = [
+        Point(s.system.name, s.share.value or 0, s.profile.satisfaction.value,
+              f"{s.system.name}: {percent(s.share.value)} av urvalet, nöjdhet "
+              f"{number(s.profile.satisfaction.value)} (n={s.profile.satisfaction.n})")
+        for s in market.systems if s.profile.satisfaction.enough and s.share.n
+    ]
+    if not points:
+        return None
+    even = 100 / len(market.systems) if market.systems else None
+    return scatter_chart(
+        chart_id, "Nöjdhet mot andel av urvalet",
+        "Varje punkt är ett lönesystem: längre till höger kör fler organisationer i "
+        "urvalet systemet i dag, högre upp är de nöjdare. Linjerna visar urvalets "
+        "genomsnittliga nöjdhet och en jämn fördelning mellan systemen. System med färre "
+        "än 5 svar visas inte. Samma siffror finns i tabellen.",
+        points, even, market.satisfaction.shown,
+        ("Mindre spridda, nöjdare", "Vanliga och omtyckta", "Mindre spridda, mindre nöjda",
+         "Vanliga, mindre nöjda"),
+    )

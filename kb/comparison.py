@@ -23,3 +23,14 @@ def chosen_systems(slugs: list[str], systems: list[PayrollSystem]):
         )
         chosen = chosen[:MAX_SYSTEMS]
     return chosen, problems
+
+
+def alternatives(market, chosen: list[PayrollSystem], systems: list[PayrollSystem],
+                 limit: int) -> list[PayrollSystem]:
+    """The segment's most common systems (kb.stats.Market, most run today first) that
+    are not chosen yet."""
+    by_id = {system.id: system for system in systems}
+    taken = {system.id for system in chosen}
+    found = [by_id[s.system.id] for s in market.systems
+             if s.system.id in by_id and s.system.id not in taken]
+    return found[:limit]

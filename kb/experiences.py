@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kb import freshness, notifications, policy
-from kb.errors import Forbidden, NotFound
+from sqlalchemy import select
+
+from kb import freshness, notifications, parsing, policy
+from kb.errors import Conflict, Forbidden, NotFound
 from kb.extensions import db
 from kb.models import Experience, User, utcnow
 from kb.models.experiences import TEXT_FIELDS
@@ -43,6 +45,27 @@ def own(experience_id: int, audience: Audience) -> Experience:
     return experience
 
 
+def existing(author_id: int | None, system_id: int | None,
+             other_than: int | None = None) -> Experience | None:
+    """The member's own experience of this system, if they have one (another than
+    `other_than`): a member has one current experience per system, kept up to date."""
+    if author_id is None or not isinstance(system_id, int) \
+            or not 0 < system_id <= parsing.MAX_ID:
+        return None  # no system (or no id the database could hold) chosen
+    query = select(Experience).where(Experience.author_id == author_id,
+                                     Experience.system_id == system_id)
+    if other_than is not None:
+        query = query.where(Experience.id != other_than)
+    return db.session.scalars(query.order_by(Experience.id).limit(1)).first()
+
+
+def _refuse_second(author_id: int | None, system_id: int | None,
+                   other_than: int | None = None) -> None:
+    if existing(author_id, system_id, other_than) is not None:
+        raise Conflict("Du har redan en erfarenhet av det här lönesystemet. "
+                       "Uppdatera den i stället.")
+
+
 def _apply(values: Mapping, experience: Experience) -> None:
     for name in EDITABLE_FIELDS:
         value = values.get(name)
@@ -56,7 +79,10 @@ def _apply(values: Mapping, experience: Experience) -> None:
 
 def record(author: User, values: Mapping) -> Experience:
     """A new experience from the form's values (EDITABLE_FIELDS)."""
-    experience = Experience(author=author, moderation_state=initial_state(author))
+    _refuse_second(author.id, values.get("system_id"))
+    # The organisation the author writes for, kept even if they move on.
+    experience = Experience(author=author, organisation_id=author.organisation_id,
+                            moderation_state=initial_state(author))
     _apply(values, experience)
     db.session.add(experience)
     db.session.flush()
@@ -67,6 +93,7 @@ def record(author: User, values: Mapping) -> Experience:
 
 
 def update(experience: Experience, values: Mapping) -> Experience:
+    _refuse_second(experience.author_id, values.get("system_id"), other_than=experience.id)
     previous_satisfaction, previous_confirmed_at = experience.satisfaction, experience.confirmed_at
     _apply(values, experience)
     experience.updated_at = utcnow()

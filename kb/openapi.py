@@ -71,6 +71,7 @@ def _schemas() -> dict:
     })
     profile = _object({
         "experience_count": INTEGER,
+        "organisations": INTEGER,
         "satisfaction": _ref("Mean"),
         "distribution": _object({
             "counts": _object({str(score): INTEGER for score in vocab.SATISFACTION}),
@@ -155,6 +156,38 @@ def _schemas() -> dict:
             "systems": {"type": "array", "minItems": 2, "maxItems": 4,
                         "items": _object({"system": _ref("System"), "profile": _ref("Profile")})},
         }),
+        "Share": _object({"count": INTEGER, "n": INTEGER, "percent": _nullable(NUMBER),
+                          "too_few": BOOLEAN}),
+        "Market": _object({
+            "filters": _ref("Filters"), "min_answers": INTEGER,
+            "organisations": INTEGER, "current_organisations": INTEGER,
+            "satisfaction": _ref("Mean"),
+            "systems": {"type": "array", "items": _object({
+                "rank": {"type": "integer", "minimum": 1},
+                "system": _ref("System"),
+                "organisations": INTEGER, "experiences": INTEGER,
+                "current_organisations": INTEGER,
+                "share": _ref("Share"),
+                "satisfaction": _ref("Mean"),
+                "nps": _object({"score": _nullable(NUMBER), "n": INTEGER,
+                                "too_few": BOOLEAN}),
+                "considering_switch": _ref("Share"),
+                "trend": _object({
+                    "earlier": _ref("Mean"), "recent": _ref("Mean"),
+                    "change": _nullable(NUMBER),
+                    "direction": _nullable({"type": "string",
+                                            "enum": ["better", "worse", "same"]}),
+                }),
+                "organisations_with_several_answers": INTEGER,
+            })},
+            "switches": {"type": "array", "items": _object({
+                "from": _ref("SystemRef"), "to": _ref("SystemRef"), "n": INTEGER,
+                "reasons": {"type": "array", "items": _object({"text": STRING,
+                                                               "n": INTEGER})},
+            })},
+            "considering": {"type": "array", "items": _object({
+                "from": _ref("SystemRef"), "to": _ref("SystemRef"), "n": INTEGER})},
+        }),
         "ExperienceList": _object({
             "items": {"type": "array", "items": _ref("Experience")},
             "page": INTEGER, "total": INTEGER, "pages": INTEGER,
@@ -208,6 +241,17 @@ def openapi_document() -> dict:
                     *FILTER_PARAMETERS,
                 ],
                 "responses": {"200": _ok("Comparison", "Figures per system."), "400": bad},
+            }},
+            "/market": {"get": {
+                "summary": "The market view of a segment",
+                "description": (
+                    "The systems the organisations of a segment run, each organisation "
+                    "counted once per system, ranked by organisations running them today; "
+                    "with satisfaction, NPS, the share considering a switch, the trend "
+                    "against two years earlier, and the switches within the segment."),
+                "operationId": "getMarket",
+                "parameters": FILTER_PARAMETERS,
+                "responses": {"200": _ok("Market", "The segment's systems."), "400": bad},
             }},
             "/experiences": {"get": {
                 "summary": "Search experiences (the same search as /search)",

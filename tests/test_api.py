@@ -31,7 +31,8 @@ def test_the_document_is_served_and_valid(client, spec):
     assert response.status_code == 200
     assert response.json["openapi"] == "3.1.0"
     assert set(response.json["paths"]) == {
-        "/systems", "/systems/{slug}", "/compare", "/experiences", "/experiences/{id}"}
+        "/systems", "/systems/{slug}", "/compare", "/market", "/experiences",
+        "/experiences/{id}"}
 
 
 def test_systems_list_and_pagination(client, factory, spec):

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 
 from kb import vocab
 from kb.extensions import db
-from kb.models import Experience, PayrollSystem, SatisfactionHistory, User
+from kb.models import Experience, Organisation, PayrollSystem, SatisfactionHistory, User
 from kb.tools import demo
 from kb.tools.demo.datafiles import texts
 from kb.tools.demo.generator import TOPIC_SOURCE, Generator
@@ -121,19 +121,50 @@ def _digest(rows) -> str:
     return h.hexdigest()
 
 
-@pytest.mark.parametrize(("seed", "expected"), [
-    (1, "74841e4994ab71a1d919011e2cbb9ab52f5598aa46da2e624ee0b8e992fccc42"),
-    (7, "4863f8d9b801d3aaa4a2a6f9c31782f80de9b3a6f2781ff550320397ac6e43d9"),
+@pytest.mark.parametrize(("seed", "before_organisations", "expected"), [
+    (1, "74841e4994ab71a1d919011e2cbb9ab52f5598aa46da2e624ee0b8e992fccc42",
+     "3c72c18f070b90a240b258120f0197a6e43c7104919f9a52450cc2ac697cae29"),
+    (7, "4863f8d9b801d3aaa4a2a6f9c31782f80de9b3a6f2781ff550320397ac6e43d9",
+     "6efc5f17e5bd801329a7980afdd25231e1963bac143f81f1fc5c14f669fa4ae9"),
 ])
-def test_a_seed_gives_the_rows_it_always_gave(seed, expected):
-    """A regression guard, not a result fitted to the code under test: the digests were
-    computed from 500 rows per seed by the generator as it was when the catalogue and its
-    sentences were Python literals in kb/demo.py, before they moved to data files. The same
-    check over 3,000 rows for seeds 1 and 7, through seed() into a database as well, gave
-    identical rows then. A deliberate change to the generator or to a list in data/ changes
-    every seed's rows (demos, screenshots, benchmark figures): then recompute these on
-    purpose and say so."""
-    assert _digest(demo.generate_experiences(500, seed=seed, authors=_AUTHORS)) == expected
+def test_a_seed_gives_the_rows_it_always_gave(seed, before_organisations, expected):
+    """A regression guard, not a result fitted to the code under test. The first digests
+    were computed from 500 rows per seed by the generator as it was when the catalogue and
+    its sentences were Python literals in kb/demo.py, before they moved to data files (the
+    same check over 3,000 rows for seeds 1 and 7, through seed() into a database as well,
+    gave identical rows then). Rows then gained their organisation, drawn from a random
+    generator of its own: without that one key they are still exactly those rows, and the
+    second digests hold them with it. A deliberate change to the generator or to a list in
+    data/ changes every seed's rows (demos, screenshots, benchmark figures): then recompute
+    these on purpose and say so."""
+    rows = list(demo.generate_experiences(500, seed=seed, authors=_AUTHORS))
+    assert _digest([{k: v for k, v in row.items() if k != "organisation"} for row in rows]) \
+        == before_organisations
+    assert _digest(rows) == expected
+
+
+def test_experiences_come_from_organisations_of_their_segment():
+    rows = list(demo.generate_experiences(3000, seed=11))
+    prefixes = {"kommun": "Exempelkommun ", "region": "Exempelregionen ",
+                "statlig": "Exempelmyndigheten ", "privat": "Exempelföretaget ",
+                "kommunalt_bolag": "Exempelbolaget (kommunalt) ",
+                "ideell": "Exempelföreningen "}
+    segments: dict[str, set] = {}
+    systems: dict[str, set] = {}
+    for row in rows:
+        assert row["organisation"].startswith(prefixes[row["sector"]])
+        segments.setdefault(row["organisation"], set()).add((row["sector"], row["size_band"]))
+        systems.setdefault(row["organisation"], set()).add(row["system_id"])
+    # An organisation has one sector and size band, and runs one system.
+    assert all(len(found) == 1 for found in segments.values())
+    assert all(len(found) == 1 for found in systems.values())
+    # Large public organisations are few: several experiences come from one of them.
+    by_organisation = Counter(row["organisation"] for row in rows)
+    regions = [n for name, n in by_organisation.items() if name.startswith("Exempelregionen")]
+    assert len(regions) <= 21 and max(regions) > 3
+    small_firms = [n for name, n in by_organisation.items()
+                   if name.startswith("Exempelföretaget")]
+    assert sum(small_firms) / len(small_firms) < 1.2
 
 
 def test_the_catalogue_is_the_one_it_always_was():
@@ -155,6 +186,9 @@ def test_seeding_the_same_seed_gives_the_same_rows(app):
         again = demo.seed(120, seed=3)
         assert (again.systems, again.experiences, again.accounts) == (0, 120, 0)
         assert _rows_in_database() == first
+        # The same organisations again, not new ones.
+        assert db.session.scalar(select(func.count()).select_from(Organisation)) == len(
+            {row["organisation_id"] for row in first})
 
         db.session.execute(delete(Experience))
         db.session.commit()
@@ -204,6 +238,8 @@ def test_seeded_values_are_inside_the_vocabularies(app):
         assert len(rows) == 300
         for e in rows:
             assert e.is_demo is True
+            assert e.organisation.name.startswith("Exempel")
+            assert (e.organisation.sector, e.organisation.size_band) == (e.sector, e.size_band)
             assert e.moderation_state == "published"
             assert e.visibility in vocab.VISIBILITIES
             assert e.author_id in accounts

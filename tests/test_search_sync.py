@@ -266,17 +266,19 @@ def test_requests_leave_merging_until_after_their_response(app, client, factory,
     small segments waits until a response has been sent (closed)."""
     from tests.test_experiences import full_form, post_form
 
-    systems = [factory.system(slug=slug, name=slug.title())
-               for slug in ("heroma", "hogia", "primula")]
+    words = ("gurka", "tomat", "morot", "rädisa", "paprika", "selleri", "purjo", "lök")
+    # One system per submission: a member has one experience per system.
+    reviewed = [factory.system(slug=f"system-{word}", name=word.title()) for word in words]
+    others = [factory.system(slug=slug, name=slug.title()) for slug in ("hogia", "primula")]
     member = factory.user(email="lena@region.se")
     auth.login("lena@region.se")
     with app.app_context():
         before = indexing.store().segment_count()
         viewer = db.session.get(User, member)
     counts = []
-    for word in ("gurka", "tomat", "morot", "rädisa", "paprika", "selleri", "purjo", "lök"):
+    for word, system in zip(words, reviewed, strict=True):
         response = post_form(client, "/experiences/new",
-                             {**full_form(*systems), "title": f"Inskickad {word}"})
+                             {**full_form(system, *others), "title": f"Inskickad {word}"})
         assert response.status_code == 302
         with app.app_context():
             counts.append(indexing.store().segment_count())

@@ -37,12 +37,15 @@ REQUEST_TIMEOUT = 15
 BIN = Path(sys.executable).parent
 
 
+EXTRA_SYSTEMS = 400
+
+
 def _prepare(database_url: str, instance) -> list[str]:
     """Schema, a small demo catalogue, members; the index built. Returns member e-mails."""
     from kb import indexing
     from kb.database import upgrade_schema
     from kb.extensions import db
-    from kb.models import User
+    from kb.models import PayrollSystem, User
     from kb.tools import demo
 
     app = make_app(database_url, instance)
@@ -50,6 +53,9 @@ def _prepare(database_url: str, instance) -> list[str]:
     with app.app_context():
         upgrade_schema()
         demo.seed(200, seed=3)
+        # A member has one experience per system: enough systems that no member runs out.
+        db.session.add_all(PayrollSystem(slug=f"provsystem-{n}", name=f"Provsystem {n}")
+                           for n in range(EXTRA_SYSTEMS))
         for n, email in enumerate(emails):
             user = User(email=email, display_name=f"Medlem {n}", professional_role="lonechef")
             user.set_password(PASSWORD, method=app.config["PASSWORD_HASH_METHOD"])
@@ -216,7 +222,7 @@ def test_acknowledged_submissions_survive_a_killed_worker(empty_database_url, tm
             members.append(member)
         from kb.tools.demo import catalogue
 
-        systems = len(catalogue())
+        systems = len(catalogue()) + EXTRA_SYSTEMS
 
         def submit_loop(index: int, member: Member) -> None:
             n = 0

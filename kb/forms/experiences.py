@@ -15,7 +15,7 @@ from wtforms.validators import (
 )
 
 from kb import catalogue, vocab
-from kb.experiences import EDITABLE_FIELDS
+from kb.experiences import EDITABLE_FIELDS, existing
 from kb.forms.base import (
     CHOOSE,
     REQUIRED,
@@ -130,12 +130,23 @@ class ExperienceForm(SwedishForm):
         ("Publicering", ("visibility", "anonymous")),
     )
 
-    def __init__(self, *args, systems=(), **kwargs):
+    def __init__(self, *args, systems=(), author_id=None, experience_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.author_id, self.experience_id = author_id, experience_id
+        # The member's own earlier experience of the chosen system, when there is one:
+        # the page offers to update it instead of writing a second.
+        self.earlier = None
         options = [(s.id, s.name) for s in systems]
         self.system_id.choices = [("", "Välj lönesystem")] + options
         self.switched_from_id.choices = [("", "Inget byte / vet inte")] + options
         self.considering_switch_to_id.choices = [("", "Nej / inte bestämt")] + options
+
+    def validate_system_id(self, field):
+        self.earlier = existing(self.author_id, field.data, other_than=self.experience_id)
+        if self.earlier is not None:
+            raise ValidationError(
+                "Du har redan delat en erfarenhet av det här lönesystemet. Uppdatera den "
+                "i stället, så sparas ditt tidigare betyg i historiken.")
 
     def validate_in_use_since(self, field):
         if field.data is not None and not 1970 <= field.data <= date.today().year:
@@ -179,7 +190,9 @@ def experience_form(formdata=None, *, member=None, experience=None) -> Experienc
     pre-filled from the member's profile."""
     owner = member or (experience.author if experience else None)
     form = ExperienceForm(formdata=formdata, obj=experience,
-                          systems=catalogue.selectable_systems(owner.id if owner else None))
+                          systems=catalogue.selectable_systems(owner.id if owner else None),
+                          author_id=owner.id if owner else None,
+                          experience_id=experience.id if experience else None)
     if experience is None and formdata is None and member is not None:
         if member.organisation is not None:
             form.sector.data = member.organisation.sector

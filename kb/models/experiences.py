@@ -24,7 +24,7 @@ from kb.extensions import db
 
 if TYPE_CHECKING:
     from kb.models.catalogue import PayrollSystem
-    from kb.models.members import User
+    from kb.models.members import Organisation, User
 
 
 def _rating_check(column: str, low: int, high: int) -> CheckConstraint:
@@ -49,6 +49,11 @@ class Experience(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     system_id: Mapped[int] = mapped_column(ForeignKey("payroll_system.id"))
+    # The author's organisation when the experience was written: figures count each
+    # organisation once per system (kb.stats), however many of its members write.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
 
     # Context at the time of writing, so ratings stay comparable.
     sector: Mapped[str] = mapped_column(String(20))
@@ -112,6 +117,7 @@ class Experience(db.Model):
     confirmed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship(back_populates="experiences")
+    organisation: Mapped[Organisation | None] = relationship()
     system: Mapped[PayrollSystem] = relationship(
         back_populates="experiences", foreign_keys=[system_id]
     )
@@ -170,6 +176,18 @@ class Experience(db.Model):
                 f"{vocab.label(vocab.SIZE_BANDS, self.size_band)}"
             )
         return self.author.display_name
+
+    @property
+    def named_author(self) -> str | None:
+        """The author's name, unless they chose to be anonymous."""
+        return None if self.anonymous or self.author is None else self.author.display_name
+
+    @property
+    def years_in_use(self) -> int | None:
+        """How long the system had been in use when the experience was last confirmed."""
+        if self.in_use_since is None:
+            return None
+        return max(0, self.confirmed_at.year - self.in_use_since)
 
     def free_texts(self) -> list[str]:
         """The texts after the title, in the order pages show them."""

@@ -13,16 +13,22 @@ from kb.stats.figures import (
     RECENT_MONTHS,
     Distribution,
     Flow,
+    GoLive,
     Group,
     Mean,
     Nps,
     Profile,
     Reason,
     Revisions,
+    Share,
+    Shared,
     Shares,
     SystemRef,
+    Trend,
 )
 from kb.stats.filters import FilterError, Filters, recent_cutoff
+from kb.stats.market import Considered, Market, Standing, Switch
+from kb.stats.market import build as build_market
 from kb.stats.queries import common_switches
 
 
@@ -31,7 +37,8 @@ def profiles(systems, reach: Reach, filters: Filters | None = None,
     """Every aggregate of each system over the experiences this Reach counts, in the
     given order."""
     filters = filters or Filters()
-    window = recent_cutoff(today) if filters.recent else None
+    # The day's cutoff is part of every key: the 24-month toggle and the trend use it.
+    window = recent_cutoff(today)
     keys = {system.id: (reach, system.id, filters, window) for system in systems}
     store = cache.profile_cache()
     version = cache.data_version()
@@ -51,6 +58,22 @@ def profiles(systems, reach: Reach, filters: Filters | None = None,
     ]
 
 
+def market(systems, reach: Reach, filters: Filters | None = None, today=None) -> Market:
+    """The market view of the segment the filters describe: each of these systems that
+    organisations of the segment described, ranked by how many run it today, and the
+    segment's switches (kb.stats.market)."""
+    filters = filters or Filters()
+    found = profiles(systems, reach, filters, today)
+    key = ("segment", reach, filters, recent_cutoff(today))
+    store = cache.profile_cache()
+    version = cache.data_version()
+    counts = store.get(version, key)
+    if counts is None:
+        counts = aggregate.segment(snapshot.current(version), reach, filters, today)
+        store.put(version, key, counts)
+    return build_market(filters, found, counts, queries.system_refs())
+
+
 def revisions(system_id: int, reach: Reach, recent: int) -> Revisions:
     """How satisfaction moved at the organisations that confirmed or updated their
     experience of this system (kb.freshness), over what this Reach counts."""
@@ -63,7 +86,8 @@ def profile(system, reach: Reach, filters: Filters | None = None, today=None) ->
 
 
 __all__ = [
-    "MIN_ANSWERS", "RECENT_MONTHS", "Distribution", "Flow", "Group", "Mean", "Nps",
-    "Profile", "Reason", "Shares", "SystemRef", "Filters", "FilterError", "recent_cutoff",
-    "common_switches", "profile", "profiles", "revisions", "Revisions",
+    "MIN_ANSWERS", "RECENT_MONTHS", "Considered", "Distribution", "Flow", "GoLive", "Group",
+    "Market", "Mean", "Nps", "Profile", "Reason", "Share", "Shared", "Shares", "Standing",
+    "Switch", "SystemRef", "Trend", "Filters", "FilterError", "recent_cutoff",
+    "common_switches", "market", "profile", "profiles", "revisions", "Revisions",
 ]

@@ -1,32 +1,42 @@
 """Profiles computed from the figure snapshot (kb.stats.snapshot) with numpy.
 
 Which experiences count is the caller's Reach (kb.policy.counted: published
-only, public ones only for visitors), then the filters.
+only, public ones only for visitors), then the filters. Then each organisation
+counts once per system: of the experiences its members wrote of one system, the
+most recently confirmed one stands for the organisation (`one_per_organisation`);
+an experience whose organisation is not known stands for an organisation of its own.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
 from kb import vocab
+from kb.dates import months_before
 from kb.reach import Reach
 from kb.stats.figures import (
     CAPABILITY_SHARE_LEVELS,
     DETRACTOR_MAX,
     PROMOTER_MIN,
+    RECENT_MONTHS,
     Distribution,
     Flow,
+    GoLive,
     Group,
     Mean,
     Nps,
     Profile,
     Reason,
     Revisions,
+    Share,
+    Shared,
     Shares,
     SystemRef,
+    Trend,
 )
 from kb.stats.filters import FILTERED_CONTEXT, Filters, recent_cutoff
 from kb.stats.queries import system_refs
@@ -34,6 +44,7 @@ from kb.stats.snapshot import CODED, Snapshot
 
 # How many of the most common reasons are shown for each switch.
 REASONS_PER_FLOW = 3
+CURRENT = list(vocab.USAGE_STATUSES).index("current")
 
 
 def counted(snapshot: Snapshot, reach: Reach, filters: Filters,
@@ -49,6 +60,44 @@ def counted(snapshot: Snapshot, reach: Reach, filters: Filters,
     if filters.recent:
         rows &= c["created"] >= snapshot.epoch(recent_cutoff(today))
     return rows
+
+
+def one_per_organisation(c: dict[str, np.ndarray], rows) -> tuple[np.ndarray, dict[int, Shared]]:
+    """`rows` with each known organisation's experiences of one system reduced to the
+    most recently confirmed (then the newest), and per system the organisations that
+    answered more than once (kb.stats.figures.Shared)."""
+    picked = rows.copy()
+    known = np.flatnonzero(rows & (c["organisation_id"] > 0))
+    if len(known) < 2:
+        return picked, {}
+    systems = c["system_id"][known]
+    organisations = c["organisation_id"][known]
+    order = np.lexsort((-c["id"][known], -c["confirmed"][known], organisations, systems))
+    ordered, systems, organisations = known[order], systems[order], organisations[order]
+    starts = np.ones(len(ordered), dtype=bool)
+    starts[1:] = (systems[1:] != systems[:-1]) | (organisations[1:] != organisations[:-1])
+    picked[ordered[~starts]] = False
+    firsts = np.flatnonzero(starts)
+    sizes = np.diff(np.append(firsts, len(ordered)))
+    several = sizes > 1
+    shared: dict[int, Shared] = {}
+    if several.any():
+        satisfaction = c["satisfaction"][ordered]
+        gaps = (np.maximum.reduceat(satisfaction, firsts)
+                - np.minimum.reduceat(satisfaction, firsts))[several]
+        group_systems, group_sizes = systems[firsts][several], sizes[several]
+        for system_id in np.unique(group_systems).tolist():
+            mine = group_systems == system_id
+            shared[system_id] = Shared(organisations=int(np.count_nonzero(mine)),
+                                       answers=int(group_sizes[mine].sum()),
+                                       widest=int(gaps[mine].max()))
+    return picked, shared
+
+
+def trend_windows(snapshot: Snapshot, today: datetime | None = None) -> tuple[int, int]:
+    """Epoch seconds where the last RECENT_MONTHS months start, and the period before."""
+    recent = recent_cutoff(today)
+    return snapshot.epoch(recent), snapshot.epoch(months_before(recent, RECENT_MONTHS))
 
 
 def revisions(snapshot: Snapshot, system_id: int, reach: Reach, recent: int) -> Revisions:
@@ -76,18 +125,23 @@ def profiles(snapshot: Snapshot, systems, reach: Reach, filters: Filters,
     if not systems:
         return []
     c = snapshot.columns
-    rows = counted(snapshot, reach, filters, today)
+    every = counted(snapshot, reach, filters, today)
+    rows, shared = one_per_organisation(c, every)
+    windows = trend_windows(snapshot, today)
     found = []
     flows = []
     for system in systems:
         profile = Profile(system=SystemRef(system.id, system.slug, system.name, system.status))
-        mine = np.flatnonzero(rows & (c["system_id"] == system.id))
+        this_system = c["system_id"] == system.id
+        mine = np.flatnonzero(rows & this_system)
         _fill_main(profile, c, mine)
         _fill_breakdowns(profile, c, mine)
+        _fill_market(profile, c, mine, windows)
+        profile.experiences = int(np.count_nonzero(every & this_system))
+        profile.shared = shared.get(system.id, Shared())
         came = mine[(c["switched_from_id"][mine] > 0)
                     & (c["switched_from_id"][mine] != system.id)]
-        went = np.flatnonzero(rows & (c["switched_from_id"] == system.id)
-                              & (c["system_id"] != system.id))
+        went = np.flatnonzero(rows & (c["switched_from_id"] == system.id) & ~this_system)
         flows.append((profile, _flows(c, came, "switched_from_id"), _flows(c, went, "system_id")))
         found.append(profile)
     names = system_refs({other for _p, *directions in flows for d in directions for other in d})
@@ -118,6 +172,32 @@ def _fill_main(profile: Profile, c: dict[str, np.ndarray], mine: np.ndarray) -> 
         levels = np.bincount(c[f"cap_{key}"][mine] + 1, minlength=len(CAPABILITY_SHARE_LEVELS) + 1)
         counts = {level: int(levels[i + 1]) for i, level in enumerate(CAPABILITY_SHARE_LEVELS)}
         profile.capabilities[key] = Shares(**counts, unknown=n - sum(counts.values()))
+
+
+def _fill_market(profile: Profile, c: dict[str, np.ndarray], mine: np.ndarray,
+                 windows: tuple[int, int]) -> None:
+    """Running it today, considering a switch, the trend and the go-live times."""
+    current = mine[c["usage_status"][mine] == CURRENT]
+    profile.current = len(current)
+    profile.considering = Share(int(np.count_nonzero(c["considering_switch_to_id"][current] > 0)),
+                                len(current))
+    recent_start, earlier_start = windows
+    satisfaction = c["satisfaction"][mine]
+    # As stated when written: the first kept satisfaction of an updated experience.
+    first = c["first_satisfaction"][mine]
+    first = np.where(first > 0, first, satisfaction)
+    recent = c["confirmed"][mine] >= recent_start
+    created = c["created"][mine]
+    earlier = (created >= earlier_start) & (created < recent_start)
+    profile.trend = Trend(
+        earlier=Mean(int(first[earlier].sum()), int(np.count_nonzero(earlier))),
+        recent=Mean(int(satisfaction[recent].sum()), int(np.count_nonzero(recent))),
+    )
+    months = c["go_live_months"][mine]
+    months = months[months >= 0]
+    if len(months):
+        profile.go_live = GoLive(len(months), float(np.median(months)), int(months.min()),
+                                 int(months.max()))
 
 
 def _fill_breakdowns(profile: Profile, c: dict[str, np.ndarray], mine: np.ndarray) -> None:
@@ -162,3 +242,56 @@ def _as_flows(counts: dict[int, dict[int, int]], names: dict[int, SystemRef],
                           tuple(common[:REASONS_PER_FLOW])))
     flows.sort(key=lambda flow: (-flow.n, flow.system.name))
     return flows
+
+
+@dataclass
+class SegmentCounts:
+    """A segment (the rows that count under the filters) as a whole: how many
+    organisations it holds, how many said what they run today, their average
+    satisfaction, and the switches made and considered within it (system ids)."""
+
+    organisations: int = 0
+    current: int = 0
+    satisfaction: Mean = field(default_factory=Mean)
+    # (from system id, to system id) -> (organisations, the most common reasons)
+    switches: dict[tuple[int, int], tuple[int, tuple[Reason, ...]]] = field(
+        default_factory=dict)
+    # (system id, system considered) -> organisations running the first today
+    considering: dict[tuple[int, int], int] = field(default_factory=dict)
+
+
+def segment(snapshot: Snapshot, reach: Reach, filters: Filters,
+            today: datetime | None = None) -> SegmentCounts:
+    """The segment's own figures, each organisation once per system."""
+    c = snapshot.columns
+    rows, _shared = one_per_organisation(c, counted(snapshot, reach, filters, today))
+    picked = np.flatnonzero(rows)
+    organisation = c["organisation_id"][picked].astype(np.int64)
+    # An experience of an organisation not known stands for one of its own.
+    unit = np.where(organisation > 0, organisation, -c["id"][picked])
+    current = c["usage_status"][picked] == CURRENT
+    counts = SegmentCounts(
+        organisations=len(np.unique(unit)),
+        current=len(np.unique(unit[current])),
+        satisfaction=Mean(int(c["satisfaction"][picked].sum()), len(picked)),
+    )
+    system, came_from = c["system_id"][picked], c["switched_from_id"][picked]
+    moved = (came_from > 0) & (came_from != system)
+    if moved.any():
+        keys = np.stack([came_from[moved], system[moved], c["reason"][picked][moved]])
+        pairs, n = np.unique(keys, axis=1, return_counts=True)
+        by_pair: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+        for (source, target, reason), count in zip(pairs.T.tolist(), n.tolist(), strict=True):
+            by_pair[(source, target)][reason] = count
+        for pair, by_reason in by_pair.items():
+            common = sorted((Reason(snapshot.reasons[code], k) for code, k in by_reason.items()
+                             if code >= 0), key=lambda reason: (-reason.n, reason.text))
+            counts.switches[pair] = (sum(by_reason.values()), tuple(common[:REASONS_PER_FLOW]))
+    considered = c["considering_switch_to_id"][picked]
+    thinking = current & (considered > 0) & (considered != system)
+    if thinking.any():
+        pairs, n = np.unique(np.stack([system[thinking], considered[thinking]]), axis=1,
+                             return_counts=True)
+        counts.considering = {(int(a), int(b)): int(k)
+                              for (a, b), k in zip(pairs.T.tolist(), n.tolist(), strict=True)}
+    return counts

@@ -15,6 +15,9 @@ RECENT_MONTHS = 24
 # Likelihood to recommend (0-10): promoters answer 9-10, detractors 0-6.
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
+# The trend compares average satisfaction now with two years earlier; a difference
+# smaller than this is "oförändrad".
+TREND_STEP = 0.25
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,89 @@ class Shares:
 
 
 @dataclass(frozen=True)
+class Share:
+    """How many of n organisations have something (run a system today, consider
+    switching, ...)."""
+
+    count: int = 0
+    n: int = 0
+
+    @property
+    def enough(self) -> bool:
+        return self.n >= MIN_ANSWERS
+
+    @property
+    def value(self) -> float | None:
+        """In percent."""
+        return 100 * self.count / self.n if self.n else None
+
+    @property
+    def shown(self) -> float | None:
+        return self.value if self.enough else None
+
+
+TREND_LABELS = {"better": "Bättre", "worse": "Sämre", "same": "Oförändrad"}
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Average satisfaction as stated in the last RECENT_MONTHS months against what was
+    stated in the RECENT_MONTHS months before them (an updated experience counts in
+    both, with the satisfaction it had then, kept by kb.freshness)."""
+
+    earlier: Mean = field(default_factory=Mean)
+    recent: Mean = field(default_factory=Mean)
+
+    @property
+    def enough(self) -> bool:
+        return self.earlier.enough and self.recent.enough
+
+    @property
+    def change(self) -> float | None:
+        return self.recent.value - self.earlier.value if self.enough else None
+
+    @property
+    def direction(self) -> str | None:
+        """"better", "worse" or "same"; None with too few answers in either period."""
+        change = self.change
+        if change is None:
+            return None
+        if change >= TREND_STEP:
+            return "better"
+        if change <= -TREND_STEP:
+            return "worse"
+        return "same"
+
+    @property
+    def label(self) -> str | None:
+        return TREND_LABELS.get(self.direction)
+
+
+@dataclass(frozen=True)
+class GoLive:
+    """Months from decision to the first real payroll run, as answered."""
+
+    n: int = 0
+    median: float | None = None
+    low: int | None = None
+    high: int | None = None
+
+    @property
+    def enough(self) -> bool:
+        return self.n >= MIN_ANSWERS
+
+
+@dataclass(frozen=True)
+class Shared:
+    """Organisations of which several members described the same system: each counts
+    once (its most recently confirmed experience), and how far their members differ."""
+
+    organisations: int = 0
+    answers: int = 0  # experiences written by members of those organisations
+    widest: int = 0  # the largest difference in satisfaction within one of them
+
+
+@dataclass(frozen=True)
 class Group:
     """One row of a breakdown (a sector, a size band, a year, a usage status)."""
 
@@ -174,7 +260,7 @@ class Profile:
     """Every aggregate of one system, for one audience and one set of filters."""
 
     system: SystemRef
-    n: int = 0
+    n: int = 0  # organisations counted (each known organisation once; see kb.stats)
     satisfaction: Mean = field(default_factory=Mean)
     distribution: Distribution = field(default_factory=lambda: Distribution({}))
     nps: Nps = field(default_factory=Nps)
@@ -186,6 +272,16 @@ class Profile:
     by_status: list[Group] = field(default_factory=list)
     switched_from: list[Flow] = field(default_factory=list)  # came here from
     switched_to: list[Flow] = field(default_factory=list)  # left for
+    # The market view (kb.stats.market): experiences before counting organisations
+    # once, organisations running the system today, of those how many consider
+    # switching, the satisfaction trend, go-live times and organisations that answered
+    # more than once.
+    experiences: int = 0
+    current: int = 0
+    considering: Share = field(default_factory=Share)
+    trend: Trend = field(default_factory=Trend)
+    go_live: GoLive = field(default_factory=GoLive)
+    shared: Shared = field(default_factory=Shared)
 
     @property
     def enough(self) -> bool:

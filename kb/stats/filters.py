@@ -20,6 +20,12 @@ class FilterError(ValueError):
     """A filter parameter with a value kb does not know; the message is Swedish."""
 
 
+# The query parameters of the filters, and the value of `urval` that asks for every
+# organisation even where the member's own segment would be the default.
+PARAMETERS = ("sector", "size", "role", "recent")
+ALL = "alla"
+
+
 @dataclass(frozen=True)
 class Filters:
     sector: str | None = None
@@ -47,6 +53,23 @@ class Filters:
             raise FilterError("recent ska vara 1 eller 0")
         return cls(**values, recent=parsing.flag(recent))
 
+    @classmethod
+    def of_organisation(cls, organisation) -> Filters | None:
+        """An organisation's own segment (its sector and size band), if it has one."""
+        if organisation is None or organisation.sector not in vocab.SECTORS \
+                or organisation.size_band not in vocab.SIZE_BANDS:
+            return None
+        return cls(sector=organisation.sector, size=organisation.size_band)
+
+    def search_args(self, system: str | None = None, today: datetime | None = None) -> dict:
+        """The experiences behind a figure as /search parameters: the system and the
+        segment, newest first (the 24-month window from the year it starts in)."""
+        args = {"system": system, "sector": self.sector, "size": self.size,
+                "role": self.role, "sort": "newest"}
+        if self.recent:
+            args["since"] = recent_cutoff(today).year
+        return {key: value for key, value in args.items() if value}
+
     @property
     def active(self) -> bool:
         return bool(self.sector or self.size or self.role or self.recent)
@@ -73,6 +96,40 @@ class Filters:
         if self.recent:
             parts.append(f"senaste {RECENT_MONTHS} månaderna")
         return " · ".join(parts) if parts else "Alla organisationer"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The filters a page shows, and the viewer's own segment: a member's figures start
+    at the sector and size of their organisation, one click from every organisation."""
+
+    filters: Filters
+    own: Filters | None = None  # the member's organisation's segment, when known
+    defaulted: bool = False  # the filters are `own` because the URL asked for none
+
+    @classmethod
+    def from_args(cls, args, own: Filters | None = None) -> Scope:
+        """The URL's filters; with none given (and no urval=alla), `own`."""
+        if own is not None and not any(name in args for name in PARAMETERS) \
+                and args.get("urval") != ALL:
+            return cls(own, own, defaulted=True)
+        return cls(Filters.from_args(args), own)
+
+    @property
+    def is_own(self) -> bool:
+        return self.own is not None and self.filters == self.own
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as query parameters; every organisation is urval=alla for a member
+        whose default would otherwise be their own segment."""
+        args = self.filters.query_args()
+        if not args and self.own is not None:
+            args = {"urval": ALL}
+        return args
+
+    def all_args(self) -> dict[str, str]:
+        """Query parameters for every organisation."""
+        return {"urval": ALL} if self.own is not None else {}
 
 
 def recent_cutoff(today: datetime | None = None) -> datetime:

@@ -75,7 +75,19 @@ def _columns() -> dict[str, object]:
     for key in vocab.CAPABILITIES:
         # The answers that count in the shares as 0, 1, 2; "unknown" is -1.
         columns[f"cap_{key}"] = _coded(getattr(E, f"cap_{key}"), CAPABILITY_SHARE_LEVELS)
+    columns.update(_market_columns())
     return columns
+
+
+def _market_columns() -> dict[str, object]:
+    """The market view's columns (kb.stats.market): the organisation an experience
+    speaks for (0: not known), the system it considers switching to (0: none) and
+    the months to its first real payroll run (-1: not answered)."""
+    return {
+        "organisation_id": func.coalesce(E.organisation_id, 0),
+        "considering_switch_to_id": func.coalesce(E.considering_switch_to_id, 0),
+        "go_live_months": func.coalesce(E.go_live_months, -1),
+    }
 
 
 @dataclass

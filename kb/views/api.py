@@ -77,7 +77,8 @@ def _flow_json(flow: stats.Flow) -> dict:
 def profile_json(profile: stats.Profile) -> dict:
     nps = profile.nps
     return {
-        "experience_count": profile.n,
+        "experience_count": profile.experiences,
+        "organisations": profile.n,
         "satisfaction": _mean_json(profile.satisfaction),
         "distribution": {
             "counts": {str(score): profile.distribution.counts.get(score, 0)
@@ -198,6 +199,60 @@ def compare():
         systems=[
             {"system": _system_json(system), "profile": profile_json(profile)}
             for system, profile in zip(chosen, profiles, strict=True)
+        ],
+    )
+
+
+def _share_json(share: stats.Share) -> dict:
+    return {"count": share.count, "n": share.n, "percent": share.shown,
+            "too_few": not share.enough}
+
+
+def _trend_json(trend: stats.Trend) -> dict:
+    return {"earlier": _mean_json(trend.earlier), "recent": _mean_json(trend.recent),
+            "change": trend.change, "direction": trend.direction}
+
+
+@bp.get("/market")
+def market():
+    """The market view of a segment: the systems its organisations run (each
+    organisation once per system), ranked by organisations running them today, and the
+    switches between them. Only the filters given count: no default segment."""
+    filters = _filters()
+    systems = catalogue.listed_systems()
+    found = stats.market(systems, policy.counted(audience()), filters)
+    by_id = {system.id: system for system in systems}
+    return jsonify(
+        filters=_filters_json(filters),
+        min_answers=stats.MIN_ANSWERS,
+        organisations=found.organisations,
+        current_organisations=found.current,
+        satisfaction=_mean_json(found.satisfaction),
+        systems=[
+            {
+                "rank": rank,
+                "system": _system_json(by_id[standing.system.id]),
+                "organisations": standing.profile.n,
+                "experiences": standing.profile.experiences,
+                "current_organisations": standing.profile.current,
+                "share": _share_json(standing.share),
+                "satisfaction": _mean_json(standing.profile.satisfaction),
+                "nps": {"score": standing.profile.nps.shown, "n": standing.profile.nps.n,
+                        "too_few": not standing.profile.nps.enough},
+                "considering_switch": _share_json(standing.profile.considering),
+                "trend": _trend_json(standing.profile.trend),
+                "organisations_with_several_answers": standing.profile.shared.organisations,
+            }
+            for rank, standing in enumerate(found.systems, start=1)
+        ],
+        switches=[
+            {"from": _ref_json(switch.source), "to": _ref_json(switch.target), "n": switch.n,
+             "reasons": [{"text": reason.text, "n": reason.n} for reason in switch.reasons]}
+            for switch in found.switches
+        ],
+        considering=[
+            {"from": _ref_json(item.source), "to": _ref_json(item.target), "n": item.n}
+            for item in found.considering
         ],
     )
 

@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from kb import parsing, policy
 from kb.policy import Audience
+from kb.stats.filters import Filters, Scope
 
 
 class IdConverter(IntegerConverter):
@@ -51,3 +52,11 @@ def safe_target(target: str | None) -> str | None:
 def page_number() -> int:
     """The `page` query parameter (kb.parsing.page)."""
     return parsing.page(request.args.get("page"))
+
+
+def figure_scope() -> Scope:
+    """The figures' filters from the URL; a logged-in member with none given starts at
+    their own organisation's sector and size (kb.stats.filters.Scope)."""
+    member = current_member()
+    own = Filters.of_organisation(member.organisation) if member is not None else None
+    return Scope.from_args(request.args, own)

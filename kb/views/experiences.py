@@ -20,6 +20,7 @@ def new():
         system_id = parsing.as_id(request.args.get("system"))
         if system_id is not None:
             form.system_id.data = system_id
+            form.earlier = experiences.existing(current_user.id, system_id)
     if form.validate_on_submit():
         experience = experiences.record(current_user, form.values())
         if experience.moderation_state == "pending":

@@ -33,7 +33,8 @@ DEVICES = {
 }
 MEMBER = "anna@kommun.example.se"
 ADMIN = "admin@kommun.example.se"
-DEMO_EXPERIENCES = 120
+# Enough for the member's segment (kommun, 1 000-4 999) to have figures and a chart.
+DEMO_EXPERIENCES = 600
 
 
 def pytest_collection_modifyitems(config, items):
@@ -69,7 +70,7 @@ def live_server(tmp_path_factory):
     from kb import indexing
     from kb.database import upgrade_schema
     from kb.extensions import db
-    from kb.models import Experience, PayrollSystem, User
+    from kb.models import Experience, Organisation, PayrollSystem, User
     from kb.tools import demo
 
     base = tmp_path_factory.mktemp("live")
@@ -77,10 +78,12 @@ def live_server(tmp_path_factory):
     with app.app_context():
         upgrade_schema()
         demo.seed(DEMO_EXPERIENCES, seed=7)
-        for email, name, role in ((MEMBER, "Anna Andersson", "member"),
-                                  (ADMIN, "Ada Admin", "admin")):
+        # The member works in a kommun with 1 000-4 999 employees: her figures start there.
+        kommun = Organisation(name="Exempelby kommun", sector="kommun", size_band="1000-4999")
+        for email, name, role, organisation in ((MEMBER, "Anna Andersson", "member", kommun),
+                                                (ADMIN, "Ada Admin", "admin", None)):
             user = User(email=email, display_name=name, site_role=role,
-                        professional_role="lonechef")
+                        professional_role="lonechef", organisation=organisation)
             user.set_password(PASSWORD, method=app.config["PASSWORD_HASH_METHOD"])
             db.session.add(user)
         db.session.commit()
@@ -246,6 +249,7 @@ def login(page, live_server, email: str, password: str = PASSWORD) -> None:
 PAGE_TYPES = [
     ("home", None, "/"),
     ("systems", None, "/systems"),
+    ("systems-member", MEMBER, "/systems"),
     ("system", None, "/systems/{slug}"),
     ("system-filtered", None, "/systems/{slug}?sector=kommun"),
     ("experience", MEMBER, "/experiences/{experience}"),
@@ -258,6 +262,9 @@ PAGE_TYPES = [
     ("search-empty", None, "/search?q=qwzxyv"),
     ("compare", None, "/compare?s={slug}&s={slug2}&s={slug3}"),
     ("compare-choose", None, "/compare"),
+    ("compare-one", MEMBER, "/compare?s={slug}"),
+    ("compare-report", MEMBER, "/compare/report?s={slug}&s={slug2}"),
+    ("compare-report-visitor", None, "/compare/report?s={slug}&s={slug2}&s={slug3}"),
     ("login", None, "/auth/login"),
     ("register", None, "/auth/register"),
     ("account", MEMBER, "/account"),

@@ -27,12 +27,13 @@ def test_register_and_see_yourself_logged_in(page, live_server):
     assert nav.get_by_role("button", name="Logga ut").is_visible()
 
 
-def test_record_an_experience_and_find_it(page, live_server):
+def test_record_an_experience_and_find_it(page, live_server, device):
     digits_as_letters = str.maketrans("0123456789", "ghijklmnop")
     word = "kvartsbokslut" + uuid.uuid4().hex[:6].translate(digits_as_letters)
     login(page, live_server, MEMBER)
     page.goto(live_server("/experiences/new"))
-    page.select_option("#system_id", label="Heroma")
+    # One system per device: a member has one experience of each system.
+    page.select_option("#system_id", label={"desktop": "Heroma", "phone": "Personec P"}[device])
     page.select_option("#sector", "kommun")
     page.select_option("#size_band", "1000-4999")
     page.fill("#employees_paid", "3200")
@@ -108,3 +109,33 @@ def test_flag_an_experience(page, live_server, device):
     with page.expect_navigation():
         page.get_by_role("button", name="Skicka anmälan").click()
     assert page.get_by_text("Tack! En moderator tittar på anmälan.").is_visible()
+
+
+def test_a_second_experience_of_a_system_updates_the_first(page, live_server, device):
+    login(page, live_server, MEMBER)
+    system = {"desktop": "Primula", "phone": "Flex HRM Lön"}[device]
+
+    def fill(title: str, satisfaction: int) -> None:
+        page.goto(live_server("/experiences/new"))
+        page.select_option("#system_id", label=system)
+        page.select_option("#sector", "kommun")
+        page.select_option("#size_band", "1000-4999")
+        page.select_option("#reviewer_role", "lonechef")
+        page.check("#usage_status-0")
+        page.check(f"#satisfaction-{satisfaction - 1}")
+        page.fill("#title", title)
+
+    fill("Första intrycket av lönekörningen", 2)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara erfarenheten").click()
+    first_url = page.url
+    fill("Ett år senare går lönekörningen bättre", 4)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara erfarenheten").click()
+    assert page.get_by_role("heading", name=f"Du har redan en erfarenhet av {system}").is_visible()
+    assert page.locator("#title").input_value() == "Ett år senare går lönekörningen bättre"
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uppdatera min tidigare erfarenhet med det jag fyllt i") \
+            .click()
+    assert page.url.split("?")[0] == first_url.split("?")[0]
+    assert page.get_by_role("heading", name="Ett år senare går lönekörningen bättre").is_visible()

@@ -24,6 +24,26 @@ from kb.tools.bench.workload import (
 )
 
 
+def _bench_members(app, count: int) -> list[str]:
+    """E-mail addresses of `count` bench members: the bench account and copies of it
+    (the same password hash, so no hashing is timed here)."""
+    from sqlalchemy import select
+
+    from kb.extensions import db
+    from kb.models import User
+
+    emails = [BENCH_EMAIL] + [BENCH_EMAIL.replace("@", f"+{k}@") for k in range(1, count)]
+    with app.app_context():
+        first = db.session.scalar(select(User).where(User.email == BENCH_EMAIL))
+        existing = set(db.session.scalars(select(User.email).where(User.email.in_(emails))))
+        db.session.add_all(User(email=email, display_name=f"{first.display_name} {k}",
+                                password_hash=first.password_hash, site_role="member")
+                           for k, email in enumerate(emails) if email not in existing)
+        db.session.commit()
+        db.session.remove()
+    return emails
+
+
 def measure_requests(workdir: str, rounds: int, submits: int) -> dict:
     """The request mix through the Flask stack, in this process (run as a child)."""
     from sqlalchemy import select
@@ -96,10 +116,15 @@ def measure_requests(workdir: str, rounds: int, submits: int) -> dict:
                             "status": status})
     peaks["hostile"] = peak_mb()
 
-    # Submissions: log in, post the whole form; the request updates the index.
-    client.post("/auth/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
+    # Submissions: log in, post the whole form; the request updates the index. A member
+    # has one experience per system, so after every system the next bench member writes.
+    members = _bench_members(app, -(-submits // len(systems)))
     submit_samples, submit_after = [], []
     for n in range(submits):
+        if n % len(systems) == 0:
+            client.post("/auth/logout")
+            client.post("/auth/login", data={"email": members[n // len(systems)],
+                                             "password": BENCH_PASSWORD})
         data = submission_form(systems[n % len(systems)][0], n)
         submit_samples.append(timed("/experiences/new", method="POST", data=data,
                                     expect=(302,)))

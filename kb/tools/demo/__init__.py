@@ -7,7 +7,8 @@ exactly the same rows, so demos, screenshots and benchmarks are reproducible.
 The catalogue and every Swedish sentence are data files in data/ (data/README.md
 says how to add sentences); the code here decides which one a row gets:
 generator.py draws each row's values from profiles.py, writer.py its texts,
-seeding.py writes them to the database.
+organisations.py the demo organisation it speaks for, seeding.py writes them
+to the database.
 """
 
 from kb.tools.demo.datafiles import catalogue

@@ -2,9 +2,11 @@
 
 The same seed, system ids and authors always give exactly the same rows
 (tests/test_demo.py holds digests of rows generated before the sentences moved
-to data/). Every draw from the random generator happens in a fixed order, so
-changing the order of anything here, in profiles.py or a list in data/ changes
-the rows of every seed.
+to data/, and of the same rows with their organisation). Every draw from the
+random generator happens in a fixed order, so changing the order of anything
+here, in profiles.py or a list in data/ changes the rows of every seed. A row's
+organisation (kb.tools.demo.organisations) is drawn from a generator of its own,
+after everything else.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime, timedelta
 
 from kb import vocab
 from kb.tools.demo.datafiles import catalogue, texts
+from kb.tools.demo.organisations import Pools
 from kb.tools.demo.profiles import (
     BAND_RANGES,
     CAP_COLUMNS,
@@ -55,6 +58,8 @@ class Generator:
 
     def __init__(self, seed: int, system_ids: dict[str, int], authors: dict[str, list[int]]):
         self.rng = FastRandom(seed)
+        # Organisations draw from a generator of their own (kb.tools.demo.organisations).
+        self.organisations = Pools(seed)
         self.texts = texts()
         self.places = self.texts.placeholders
         self.writer = Writer(self.rng, self.texts)
@@ -260,6 +265,8 @@ class Generator:
             "admins": "en löneadministratör" if admins == 1 else f"{admins} löneadministratörer",
         }
         self.writer.write(row, goods, bads, slots)
+        # The organisation's name; seeding turns it into organisation_id.
+        row["organisation"] = self.organisations.pick(slug, sector, size_band)
         return row
 
     def rows(self, count: int) -> Iterator[dict]:

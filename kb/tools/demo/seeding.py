@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import exists, insert, select, text
 
 from kb.extensions import db
-from kb.models import Experience, PayrollSystem, SatisfactionHistory, User
+from kb.models import Experience, Organisation, PayrollSystem, SatisfactionHistory, User
 from kb.tools.demo.datafiles import catalogue
 from kb.tools.demo.generator import Generator
 from kb.tools.demo.profiles import PROFILES
@@ -105,14 +105,15 @@ def seed(count: int, seed: int = 1, batch_size: int = 5000) -> SeedResult:
     statement = insert(Experience.__table__)
     batch: list[dict] = []
     written = 0
+    organisations: dict[str, int] = {}
     for row in Generator(seed, system_ids, authors).rows(count):
         batch.append(row)
         if len(batch) >= batch_size:
-            db.session.execute(statement, batch)
+            db.session.execute(statement, _with_organisations(batch, organisations))
             written += len(batch)
             batch = []
     if batch:
-        db.session.execute(statement, batch)
+        db.session.execute(statement, _with_organisations(batch, organisations))
         written += len(batch)
     _keep_earlier_satisfactions(seed, batch_size)
     db.session.commit()
@@ -121,6 +122,27 @@ def seed(count: int, seed: int = 1, batch_size: int = 5000) -> SeedResult:
         db.session.execute(text("ANALYZE experience, satisfaction_history"))
         db.session.commit()
     return SeedResult(systems=systems_added, experiences=written, accounts=accounts_added)
+
+
+def _with_organisations(rows: list[dict], known: dict[str, int]) -> list[dict]:
+    """The rows with organisation_id for each organisation name, the demo organisations
+    made on first use (an earlier seeding's are used again: names do not depend on the
+    seed)."""
+    wanted = {row["organisation"]: (row["sector"], row["size_band"]) for row in rows}
+    missing = [name for name in wanted if name not in known]
+    for start in range(0, len(missing), 500):
+        names = missing[start:start + 500]
+        known.update(db.session.execute(
+            select(Organisation.name, Organisation.id).where(Organisation.name.in_(names))
+        ).all())
+    made = [Organisation(name=name, sector=wanted[name][0], size_band=wanted[name][1])
+            for name in missing if name not in known]
+    if made:
+        db.session.add_all(made)
+        db.session.flush()
+        known.update((organisation.name, organisation.id) for organisation in made)
+    return [{**{k: v for k, v in row.items() if k != "organisation"},
+             "organisation_id": known[row["organisation"]]} for row in rows]
 
 
 # How much the satisfaction stated before a confirmation differed: mostly not at all.
