@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 REQUIRED = "Fyll i det här fältet."
 CHOOSE = "Välj ett alternativ."
@@ -49,3 +51,10 @@ def choices(vocabulary: dict, blank: str | None = None) -> list[tuple[str, str]]
 
 def optional_int(value):
     return int(value) if value not in (None, "") else None
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (templates/macros/forms.html shows them as a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
