@@ -52,10 +52,11 @@ def shareable_networks(author_id: int, experience: Experience | None = None) -> 
     shared with it there, and never makes it more visible."""
     own = select(NetworkMembership.network_id).where(
         NetworkMembership.user_id == author_id, NetworkMembership.status == ACTIVE)
-    networks = {n.id: n for n in db.session.scalars(
-        select(Network).where(Network.id.in_(own), Network.closed_at.is_(None)))}
-    if experience is not None:
-        networks.update((n.id, n) for n in experience.networks)
+    with db.session.no_autoflush:  # a new experience being filled in is not written yet
+        networks = {n.id: n for n in db.session.scalars(
+            select(Network).where(Network.id.in_(own), Network.closed_at.is_(None)))}
+        if experience is not None and experience.id is not None:
+            networks.update((n.id, n) for n in experience.networks)
     return sorted(networks.values(), key=lambda n: n.name.lower())
 
 
