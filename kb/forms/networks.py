@@ -18,6 +18,26 @@ from kb import vocab
 from kb.forms.base import CHOOSE, REQUIRED, TEXT_MAX, CheckboxesField, SwedishForm, stripped
 
 
+class _Parsed:
+    """A date or time field whose unreadable input says how to write it."""
+
+    bad_input = ""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.bad_input) from error
+
+
+class SwedishDateField(_Parsed, DateField):
+    bad_input = "Ange ett datum som år-månad-dag, t.ex. 2027-03-18."
+
+
+class SwedishTimeField(_Parsed, TimeField):
+    bad_input = "Ange en tid som timmar:minuter, t.ex. 09:30."
+
+
 class NetworkForm(SwedishForm):
     name = StringField("Nätverkets namn", filters=[stripped], validators=[
         DataRequired(REQUIRED), Length(min=3, max=120, message="Namnet ska ha 3–120 tecken.")])
@@ -57,11 +77,12 @@ class MeetingForm(SwedishForm):
 
     title = StringField("Rubrik", filters=[stripped], validators=[
         DataRequired(REQUIRED), Length(min=3, max=150, message="Rubriken ska ha 3–150 tecken.")])
-    day = DateField("Datum", validators=[InputRequired("Ange ett datum, t.ex. 2027-03-18.")])
-    start = TimeField("Börjar (svensk tid)",
-                      validators=[InputRequired("Ange en tid, t.ex. 09:30.")])
-    end = TimeField("Slutar (svensk tid)",
-                    validators=[InputRequired("Ange en tid, t.ex. 11:00.")])
+    day = SwedishDateField("Datum", validators=[
+        InputRequired("Ange ett datum, t.ex. 2027-03-18.")])
+    start = SwedishTimeField("Börjar (svensk tid)",
+                             validators=[InputRequired("Ange en tid, t.ex. 09:30.")])
+    end = SwedishTimeField("Slutar (svensk tid)",
+                           validators=[InputRequired("Ange en tid, t.ex. 11:00.")])
     mode = RadioField("Var ses ni?", choices=list(vocab.MEETING_MODES.items()),
                       validators=[InputRequired(CHOOSE)])
     address = TextAreaField("Adress (för fysiska möten)", filters=[stripped],
@@ -90,15 +111,20 @@ class MeetingForm(SwedishForm):
         if field.data and self.start.data and field.data <= self.start.data:
             raise ValidationError("Mötet måste sluta efter att det börjar.")
 
-    def validate_address(self, field):
-        if self.mode.data in ("physical", "both") and not field.data:
-            raise ValidationError("Ange en adress för ett fysiskt möte.")
-
     def validate_meeting_url(self, field):
-        if self.mode.data in ("digital", "both") and not field.data:
-            raise ValidationError("Ange en möteslänk för ett digitalt möte.")
         if field.data and not field.data.lower().startswith(("https://", "http://")):
             raise ValidationError("Länken ska börja med https://.")
+
+    def validate(self, extra_validators=None) -> bool:
+        # An empty optional field stops its own validators, so where-to-meet is checked here.
+        valid = super().validate(extra_validators)
+        if self.mode.data in ("physical", "both") and not self.address.data:
+            self.address.errors.append("Ange en adress för ett fysiskt möte.")
+            valid = False
+        if self.mode.data in ("digital", "both") and not self.meeting_url.data:
+            self.meeting_url.errors.append("Ange en möteslänk för ett digitalt möte.")
+            valid = False
+        return valid
 
     def values(self) -> dict:
         values = {name: self[name].data for name in self.FIELDS}
