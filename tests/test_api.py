@@ -31,7 +31,9 @@ def test_the_document_is_served_and_valid(client, spec):
     assert response.status_code == 200
     assert response.json["openapi"] == "3.1.0"
     assert set(response.json["paths"]) == {
-        "/systems", "/systems/{slug}", "/compare", "/experiences", "/experiences/{id}"}
+        "/systems", "/systems/{slug}", "/compare", "/experiences", "/experiences/{id}",
+        "/networks", "/networks/{slug}", "/networks/{slug}/meetings",
+        "/networks/{slug}/questions"}
 
 
 def test_systems_list_and_pagination(client, factory, spec):
