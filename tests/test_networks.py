@@ -237,3 +237,22 @@ def test_the_overview_downloads_as_csv_and_xlsx_with_numbers(app, client, auth, 
     organisations = [row for row in workbook["Organisationer"].iter_rows(min_row=3,
                                                                          values_only=True)]
     assert ("Malmö stad", "Anna Andersson", "Heroma", 4, 9, None) in organisations
+
+
+def test_the_account_export_holds_networks_questions_and_shared_experiences(
+        app, client, auth, people):
+    import json
+
+    auth.login("anna@malmo.se")
+    slug = start_network(client)
+    experience(app, people["anna"], people["heroma"], networks=[network_id(app, slug)],
+               title="Bara för nätverket")
+    post(client, f"/networks/{slug}/questions/new",
+         {"title": "Hur gör ni med semesterskulden?"}, page=f"/networks/{slug}/questions/new")
+    data = json.loads(client.get("/account/export.json").data)
+    assert data["networks"] == [{"network": "Lönechefsnätverket Skåne", "role": "leader",
+                                 "status": "active", "joined_at": data["networks"][0][
+                                     "joined_at"]}]
+    assert [q["title"] for q in data["network_questions_and_answers"]] == [
+        "Hur gör ni med semesterskulden?"]
+    assert data["experiences"][0]["shared_with_networks"] == ["Lönechefsnätverket Skåne"]
