@@ -210,3 +210,28 @@ def test_the_index_document_names_the_networks(app, world):
         assert ids == [world["shared"]]
         audience = policy.audience_of(db.session.get(User, world["cecilia"]))
         assert not policy.may_read(audience, db.session.get(Experience, world["shared"]))
+
+
+def test_figures_follow_a_change_of_sharing(app, client, auth, world):
+    """The figure snapshot, already read, re-reads an experience whose sharing changed."""
+    auth.login("cecilia@ystad.se")
+    assert client.get("/api/v1/systems/heroma").json["profile"]["experience_count"] == 5
+    with app.app_context():
+        own = db.session.scalars(select(Experience).where(
+            Experience.author_id == world["cecilia"])).first()
+        own.visibility = "networks"
+        own.networks = [db.session.get(Network, world["network"])]
+        db.session.commit()
+    # Cecilia still reads her own, but figures count what she may read as shared: not
+    # this, since she is not in the network.
+    assert client.get("/api/v1/systems/heroma").json["profile"]["experience_count"] == 4
+    auth.logout()
+    auth.login("bo@lund.se")
+    assert client.get("/api/v1/systems/heroma").json["profile"]["experience_count"] == 6
+    with app.app_context():
+        shared = db.session.get(Experience, world["shared"])
+        shared.visibility = "public"
+        shared.networks = []
+        db.session.commit()
+    auth.logout()
+    assert client.get("/api/v1/systems/heroma").json["profile"]["experience_count"] == 5
