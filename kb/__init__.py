@@ -92,6 +92,10 @@ def register_extensions(app: Flask) -> None:
     from kb.stats.cache import FigureCaches
 
     figure_caches.init_app(app, FigureCaches())
+    from kb.extensions import network_search
+    from kb.network_questions import QuestionIndexes
+
+    network_search.init_app(app, QuestionIndexes())
 
 
 def register_projections(app: Flask) -> None:

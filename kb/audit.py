@@ -1,4 +1,5 @@
-"""The audit log: every moderation and admin action, with who, what, which object and why."""
+"""The audit log: every moderation and admin action, and every change of a network's
+membership, with who, what, which object and why."""
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -21,6 +22,20 @@ ACTIONS = {
     "user.activate": "Aktiverade användare",
     "user.role": "Ändrade roll",
     "invite.create": "Skapade inbjudningskod",
+    "network.create": "Startade nätverk",
+    "network.update": "Ändrade nätverk",
+    "network.close": "Stängde nätverk",
+    "network.reopen": "Öppnade nätverk igen",
+    "network.request": "Ansökte om att gå med i nätverk",
+    "network.join": "Gick med i nätverk",
+    "network.join_by_invite": "Gick med i nätverk via inbjudningslänk",
+    "network.approve": "Godkände ansökan till nätverk",
+    "network.decline": "Avböjde ansökan till nätverk",
+    "network.invite": "Skapade inbjudningslänk till nätverk",
+    "network.invite_revoke": "Drog tillbaka inbjudningslänk till nätverk",
+    "network.leave": "Lämnade nätverk",
+    "network.remove": "Tog bort medlem ur nätverk",
+    "network.appoint": "Utsåg medledare i nätverk",
 }
 
 

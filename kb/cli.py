@@ -65,7 +65,8 @@ def create_user_command(email: str, role: str, display_name: str | None, passwor
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if there is data.")
 @with_appcontext
 def seed_demo_command(count: int, seed: int, force: bool, if_empty: bool) -> None:
-    """Load the demo catalogue and COUNT deterministic synthetic experiences."""
+    """Load the demo catalogue, COUNT deterministic synthetic experiences and the demo
+    networks (with their members' own experiences, a meeting and a question)."""
     from kb.extensions import db
     from kb.models import Experience
     from kb.tools import demo
@@ -80,6 +81,10 @@ def seed_demo_command(count: int, seed: int, force: bool, if_empty: bool) -> Non
         )
     result = demo.seed(count, seed=seed)
     click.echo(f"Demo data: {result.systems} systems, {result.experiences} experiences.")
+    networks = demo.seed_networks()
+    if networks.networks:
+        click.echo(f"Demo networks: {networks.networks} networks, {networks.accounts} members "
+                   f"from demo organisations, {networks.experiences} of their experiences.")
     _after_bulk_load()
 
 

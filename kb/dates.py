@@ -1,13 +1,23 @@
-"""Time as kb stores it (naive UTC) and calendar arithmetic on it."""
+"""Time as kb stores it (naive UTC), as Swedes read it, and calendar arithmetic on it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def utcnow() -> datetime:
     """Naive UTC, stored the same way on SQLite and PostgreSQL."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def stockholm(moment: datetime | None) -> datetime | None:
+    """A stored time (naive UTC) in Swedish local time, aware of its offset."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).astimezone(STOCKHOLM)
 
 
 def months_before(moment: datetime, months: int) -> datetime:

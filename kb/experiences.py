@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from sqlalchemy import select
 
 from kb import freshness, notifications, parsing, policy
-from kb.errors import Conflict, Forbidden, NotFound
+from kb.errors import Conflict, Forbidden, Invalid, NotFound
 from kb.extensions import db
-from kb.models import Experience, User, utcnow
+from kb.models import Experience, Network, NetworkMembership, User, utcnow
 from kb.models.experiences import TEXT_FIELDS
+from kb.models.networks import ACTIVE
 from kb.moderation import initial_state
 from kb.policy import Audience
 
@@ -66,7 +67,37 @@ def _refuse_second(author_id: int | None, system_id: int | None,
                        "Uppdatera den i stället.")
 
 
-def _apply(values: Mapping, experience: Experience) -> None:
+def shareable_networks(author_id: int, experience: Experience | None = None) -> list[Network]:
+    """The networks an experience may be shared with: the author's own (not closed by a
+    moderator), and those it is shared with already – leaving a network keeps what was
+    shared with it there, and never makes it more visible."""
+    own = select(NetworkMembership.network_id).where(
+        NetworkMembership.user_id == author_id, NetworkMembership.status == ACTIVE)
+    with db.session.no_autoflush:  # a new experience being filled in is not written yet
+        networks = {n.id: n for n in db.session.scalars(
+            select(Network).where(Network.id.in_(own), Network.closed_at.is_(None)))}
+        if experience is not None and experience.id is not None:
+            networks.update((n.id, n) for n in experience.networks)
+    return sorted(networks.values(), key=lambda n: n.name.lower())
+
+
+def _share(experience: Experience, author_id: int, network_ids) -> None:
+    """Visibility "networks" needs at least one of the author's networks; any other
+    visibility shares with none."""
+    if experience.visibility != "networks":
+        experience.networks = []
+        return
+    allowed = {n.id: n for n in shareable_networks(author_id, experience)}
+    chosen = [int(i) for i in dict.fromkeys(network_ids or ())]
+    if not chosen:
+        raise Invalid("Välj minst ett av dina nätverk, eller en annan synlighet.",
+                      field="network_ids")
+    if any(i not in allowed for i in chosen):
+        raise Invalid("Du kan bara dela med nätverk du är medlem i.", field="network_ids")
+    experience.networks = [allowed[i] for i in chosen]
+
+
+def _apply(values: Mapping, experience: Experience, author_id: int) -> None:
     for name in EDITABLE_FIELDS:
         value = values.get(name)
         if name in TEXT_FIELDS:
@@ -75,6 +106,7 @@ def _apply(values: Mapping, experience: Experience) -> None:
     if experience.deployment == "":
         experience.deployment = None
     experience.anonymous = bool(experience.anonymous)
+    _share(experience, author_id, values.get("network_ids"))
 
 
 def record(author: User, values: Mapping) -> Experience:
@@ -83,7 +115,7 @@ def record(author: User, values: Mapping) -> Experience:
     # The organisation the author writes for, kept even if they move on.
     experience = Experience(author=author, organisation_id=author.organisation_id,
                             moderation_state=initial_state(author))
-    _apply(values, experience)
+    _apply(values, experience, author.id)
     db.session.add(experience)
     db.session.flush()
     # Followers of the system hear of it in the same transaction (published ones only).
@@ -95,7 +127,7 @@ def record(author: User, values: Mapping) -> Experience:
 def update(experience: Experience, values: Mapping) -> Experience:
     _refuse_second(experience.author_id, values.get("system_id"), other_than=experience.id)
     previous_satisfaction, previous_confirmed_at = experience.satisfaction, experience.confirmed_at
-    _apply(values, experience)
+    _apply(values, experience, experience.author_id)
     experience.updated_at = utcnow()
     # An update is also a confirmation; the earlier satisfaction is kept in the history.
     freshness.record_update(experience, previous_satisfaction, previous_confirmed_at,

@@ -62,6 +62,8 @@ class AppService:
 search_index = AppService("kb_search")
 # The figure snapshot and profile cache of this process (kb.stats.cache.FigureCaches).
 figure_caches = AppService("kb_figures")
+# Each network's questions as a small in-memory index (kb.network_questions.QuestionIndexes).
+network_search = AppService("kb_network_search")
 
 
 def configure_engine(engine) -> None:

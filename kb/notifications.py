@@ -1,8 +1,10 @@
-"""What is new for a member: answers, questions on their experiences, followed systems.
+"""What is new for a member: answers, questions on their experiences, followed systems,
+and what happens in their networks (meetings, questions, members).
 
 Notifications are rows in the database, added in the same transaction as the
 event they tell about; nothing is e-mailed. A notification is shown only while
-its member may still read what it points to.
+its member may still read what it points to: an experience they may read, a
+network they are still a member of.
 """
 
 from __future__ import annotations
@@ -13,30 +15,55 @@ from sqlalchemy.orm import joinedload
 from kb import policy
 from kb.extensions import db
 from kb.models import Comment, Experience, Follow, Notification, User, utcnow
+from kb.models.networks import Meeting, Network, NetworkQuestion
 
 QUESTION = "question"          # a question on my experience
 ANSWER = "answer"              # an answer to my question
 NEW_EXPERIENCE = "new_experience"  # a new experience of a system I follow
+MEETING = "meeting"            # a meeting scheduled in my network
+MEETING_CHANGED = "meeting_changed"  # ... moved or changed
+MEETING_CANCELLED = "meeting_cancelled"  # ... cancelled
+NETWORK_QUESTION = "network_question"  # a question asked to my network
+NETWORK_ANSWER = "network_answer"  # an answer to my question in a network
+JOIN_REQUEST = "join_request"  # someone asks to join a network I lead
+JOINED = "joined"              # I am in (or: someone joined a network I lead)
 
 KINDS = {
     QUESTION: "Ny fråga om din erfarenhet",
     ANSWER: "Nytt svar på din fråga",
     NEW_EXPERIENCE: "Ny erfarenhet av ett system du följer",
+    MEETING: "Nytt möte i ditt nätverk",
+    MEETING_CHANGED: "Ett möte i ditt nätverk har ändrats",
+    MEETING_CANCELLED: "Ett möte i ditt nätverk är inställt",
+    NETWORK_QUESTION: "Ny fråga i ditt nätverk",
+    NETWORK_ANSWER: "Nytt svar på din fråga i nätverket",
+    JOIN_REQUEST: "Någon vill gå med i ditt nätverk",
+    JOINED: "Ny medlem i nätverket",
 }
 
 PER_PAGE = 30
 
 
-def notify(user_id: int | None, kind: str, *, experience: Experience,
-           comment: Comment | None = None, actor_id: int | None = None) -> Notification | None:
-    """Add one notification to the session; nobody is told about their own doing."""
+def notify(user_id: int | None, kind: str, *, experience: Experience | None = None,
+           comment: Comment | None = None, actor_id: int | None = None,
+           network: Network | None = None, meeting: Meeting | None = None,
+           question: NetworkQuestion | None = None) -> Notification | None:
+    """Add one notification to the session; nobody is told about their own doing. A
+    network's notifications name the network, so they show only to its members."""
     if user_id is None or user_id == actor_id:
         return None
+    if network is None and meeting is not None:
+        network = meeting.network
+    if network is None and question is not None:
+        network = question.network
     notification = Notification(
         user_id=user_id,
         kind=kind,
-        experience_id=experience.id,
+        experience_id=experience.id if experience is not None else None,
         comment_id=comment.id if comment is not None else None,
+        network_id=network.id if network is not None else None,
+        meeting_id=meeting.id if meeting is not None else None,
+        question_id=question.id if question is not None else None,
         created_at=utcnow(),
     )
     db.session.add(notification)
@@ -46,10 +73,11 @@ def notify(user_id: int | None, kind: str, *, experience: Experience,
 def notify_followers(experience: Experience, *, commit: bool = True) -> int:
     """Tell the followers of the experience's system that it has a new experience.
 
-    Only published experiences are announced; moderation calls this when it
-    publishes a pending one. Never the author, never twice for the same member and
-    experience. Commits unless ``commit`` is False (the caller then commits the
-    notifications with its own change). Returns how many were told.
+    Only published experiences are announced, and only to followers who may read
+    them (an experience shared with networks reaches their members alone);
+    moderation calls this when it publishes a pending one. Never the author, never
+    twice for the same member and experience. Commits unless ``commit`` is False
+    (the caller then commits the notifications with its own change). Returns how many were told.
     """
     if experience.moderation_state != "published":
         return 0
@@ -60,14 +88,18 @@ def notify_followers(experience: Experience, *, commit: bool = True) -> int:
         Notification.experience_id == experience.id,
         Notification.kind == NEW_EXPERIENCE,
     )
-    follower_ids = db.session.scalars(
-        select(Follow.user_id)
-        .join(User, User.id == Follow.user_id)
+    followers = db.session.scalars(
+        select(User)
+        .join(Follow, User.id == Follow.user_id)
         .where(Follow.system_id == experience.system_id, User.active.is_(True), ~already)
     ).all()
+    networks = policy.active_network_ids(user.id for user in followers)
     told = 0
-    for user_id in follower_ids:
-        if notify(user_id, NEW_EXPERIENCE, experience=experience, actor_id=experience.author_id):
+    for user in followers:
+        audience = policy.audience_of(user, networks.get(user.id, ()))
+        if not policy.may_read(audience, experience):
+            continue
+        if notify(user.id, NEW_EXPERIENCE, experience=experience, actor_id=experience.author_id):
             told += 1
     if commit:
         db.session.commit()
@@ -75,20 +107,23 @@ def notify_followers(experience: Experience, *, commit: bool = True) -> int:
 
 
 def _readable(user: User):
-    """Notifications whose experience (and comment) the member may still read."""
+    """Notifications whose experience (and comment) the member may still read, in
+    networks they are still a member of."""
     audience = policy.audience_of(user)
     return [
         Notification.user_id == user.id,
-        policy.readable(audience).clause(),
+        or_(Notification.experience_id.is_(None), policy.readable(audience).clause()),
         or_(Notification.comment_id.is_(None),
             Comment.moderation_state.in_(sorted(policy.readable_comment_states(audience)))),
+        or_(Notification.network_id.is_(None),
+            Notification.network_id.in_(sorted(audience.network_ids) or [0])),
     ]
 
 
 def _base_query(user: User):
     return (
         select(Notification)
-        .join(Experience, Experience.id == Notification.experience_id)
+        .outerjoin(Experience, Experience.id == Notification.experience_id)
         .outerjoin(Comment, Comment.id == Notification.comment_id)
         .where(*_readable(user))
     )
@@ -104,6 +139,9 @@ def for_user(user: User, page: int = 1):
     query = _base_query(user).options(
         joinedload(Notification.experience).joinedload(Experience.system),
         joinedload(Notification.comment),
+        joinedload(Notification.network),
+        joinedload(Notification.meeting),
+        joinedload(Notification.question),
     ).order_by(
         Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc()
     )

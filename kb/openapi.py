@@ -126,8 +126,65 @@ def _schemas() -> dict:
         "created_at": {"type": "string", "format": "date-time"},
         "updated_at": {"type": "string", "format": "date-time"},
     })
+    nullable_string = _nullable(STRING)
+    network = _object({
+        "slug": STRING, "name": STRING,
+        "kind": _nullable({"type": "string", "enum": list(vocab.NETWORK_KINDS)}),
+        "region": nullable_string,
+        "access": {"type": "string", "enum": list(vocab.NETWORK_ACCESS)},
+        "description": nullable_string, "members": _nullable(INTEGER),
+        "closed": BOOLEAN, "is_demo": BOOLEAN, "url": STRING, "api_url": STRING,
+    })
+    meeting = _object({
+        "id": INTEGER, "title": STRING,
+        "starts_at": {"type": "string", "format": "date-time"},
+        "ends_at": {"type": "string", "format": "date-time"},
+        "mode": {"type": "string", "enum": list(vocab.MEETING_MODES)},
+        "address": nullable_string, "meeting_url": nullable_string,
+        "agenda": STRING, "topics": STRING,
+        "systems": {"type": "array", "items": _ref("SystemRef")},
+        "cancelled": BOOLEAN,
+        "answers": _object({name: INTEGER for name in ("physical", "digital", "coming",
+                                                       "maybe", "no")}),
+        "url": STRING, "ics_url": nullable_string,
+    })
+    overview = _object({
+        "organisations": {"type": "array", "items": _object({
+            "organisation": STRING, "member": STRING, "system": _ref("SystemRef"),
+            "satisfaction": {"type": "integer", "minimum": 1, "maximum": 5},
+            "considering_switch_to": _nullable(_ref("SystemRef")), "experience_url": STRING,
+        })},
+        "systems": {"type": "array", "items": _object({
+            "system": _ref("SystemRef"), "organisations": INTEGER, "experience_count": INTEGER,
+            "satisfaction": _ref("Mean"),
+            "nps": _object({"score": _nullable(NUMBER), "n": INTEGER, "too_few": BOOLEAN}),
+        })},
+        "compare_url": nullable_string,
+    })
+    question = _object({
+        "id": INTEGER, "title": STRING, "body": STRING, "author": STRING,
+        "created_at": {"type": "string", "format": "date-time"},
+        "answers": INTEGER, "answered": BOOLEAN, "url": STRING,
+    })
     return {
         "Error": _object({"error": _object({"status": INTEGER, "message": STRING})}),
+        "Network": network,
+        "Meeting": meeting,
+        "NetworkOverview": overview,
+        "NetworkQuestion": question,
+        "NetworkList": _object({"items": {"type": "array", "items": _ref("Network")},
+                                "total": INTEGER}),
+        "NetworkDetail": _object({
+            "network": _ref("Network"), "member": BOOLEAN, "min_answers": INTEGER,
+            "overview": _nullable(_ref("NetworkOverview")),
+            "upcoming_meetings": _nullable({"type": "array", "items": _ref("Meeting")}),
+        }),
+        "MeetingList": _object({"items": {"type": "array", "items": _ref("Meeting")},
+                                "total": INTEGER}),
+        "NetworkQuestionList": _object({
+            "items": {"type": "array", "items": _ref("NetworkQuestion")},
+            "page": INTEGER, "total": INTEGER, "pages": INTEGER,
+        }),
         "Mean": mean,
         "Group": group,
         "SystemRef": ref,
@@ -199,6 +256,8 @@ def _schemas() -> dict:
 def openapi_document() -> dict:
     bad = _error_response("Felaktig parameter (meddelandet på svenska).")
     missing = _error_response("Finns inte, eller får inte visas för dig.")
+    members_only = _error_response("Bara nätverkets medlemmar (och moderatorer) ser det här.")
+    slug = {"name": "slug", "in": "path", "required": True, "schema": STRING}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -206,7 +265,8 @@ def openapi_document() -> dict:
             "version": "1.0.0",
             "description": (
                 "Read-only JSON API. Visitors see public experiences only; a logged-in "
-                "member's session also sees members-only experiences. Figures count "
+                "member's session also sees members-only experiences, and those shared "
+                "with the member's networks. Figures count "
                 "published experiences only; a figure backed by fewer than `min_answers` "
                 "answers is null with `too_few: true`."
             ),
@@ -276,6 +336,32 @@ def openapi_document() -> dict:
                 "parameters": [{"name": "id", "in": "path", "required": True,
                                 "schema": INTEGER}],
                 "responses": {"200": _ok("Experience", "The experience."), "404": missing},
+            }},
+            "/networks": {"get": {
+                "summary": "Networks: open ones described, closed ones by name only",
+                "operationId": "listNetworks",
+                "responses": {"200": _ok("NetworkList", "The networks you may see.")},
+            }},
+            "/networks/{slug}": {"get": {
+                "summary": "One network; for its members also what it runs and its meetings",
+                "operationId": "getNetwork",
+                "parameters": [slug],
+                "responses": {"200": _ok("NetworkDetail", "The network."), "404": missing},
+            }},
+            "/networks/{slug}/meetings": {"get": {
+                "summary": "The network's meetings (members only)",
+                "operationId": "listNetworkMeetings",
+                "parameters": [slug],
+                "responses": {"200": _ok("MeetingList", "Coming meetings, then past ones."),
+                              "403": members_only, "404": missing},
+            }},
+            "/networks/{slug}/questions": {"get": {
+                "summary": "Questions asked to the network, or those matching q (members only)",
+                "operationId": "listNetworkQuestions",
+                "parameters": [slug, _query("q", STRING, "Sökord (samma svenska sökning som "
+                                                         "erfarenheterna)."), PAGE],
+                "responses": {"200": _ok("NetworkQuestionList", "One page of questions."),
+                              "400": bad, "403": members_only, "404": missing},
             }},
         },
         "components": {"schemas": _schemas()},

@@ -5,22 +5,31 @@ an audience reaches; kb.reach turns the answer into SQL, index masks and snapsho
 masks. The rules:
 
 - an experience is read by everyone when published and public, by members when
-  published and for members, by its author in any state, and by moderators
-  always (they must see what they moderate);
+  published and for members, by the members of the networks it is shared with
+  when published and shared with networks (visibility "networks"), by its author
+  in any state, and by moderators always (they must see what they moderate);
 - lists and search results show what the audience may read, except that a
   moderator's lists show others' experiences only once published (the queue is
   where pending ones are met); search shows moderators everything;
 - figures count published experiences only – never anyone's pending or hidden
-  ones, not even for their author or a moderator – and for visitors public ones only;
+  ones, not even for their author or a moderator – and for visitors public ones
+  only; what is shared with networks counts only for the members of those networks
+  (a moderator's figures too: they count what the moderator's own networks see);
 - a comment is read with its experience while published; hidden ones only by
   moderators; a deleted question shows only as a placeholder.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from kb import vocab
+from kb.extensions import db
+from kb.models import NetworkMembership
+from kb.models.networks import ACTIVE
 from kb.reach import Reach
 
 PUBLIC = frozenset({"public"})
@@ -30,25 +39,50 @@ EVERY_VISIBILITY = frozenset(vocab.VISIBILITIES)
 
 @dataclass(frozen=True)
 class Audience:
-    """Who is looking: a visitor (no member id), a member, a moderator or an admin."""
+    """Who is looking: a visitor (no member id), a member, a moderator or an admin, with
+    the networks the member is an active member of."""
 
     member_id: int | None = None
     moderator: bool = False
     admin: bool = False
+    network_ids: frozenset[int] = frozenset()
 
     @property
     def is_member(self) -> bool:
         return self.member_id is not None
 
+    def in_network(self, network_id: int) -> bool:
+        return network_id in self.network_ids
+
 
 VISITOR = Audience()
 
 
-def audience_of(user) -> Audience:
-    """The audience of a logged-in User (anything unauthenticated is a visitor)."""
+def audience_of(user, network_ids: Iterable[int] | None = None) -> Audience:
+    """The audience of a logged-in User (anything unauthenticated is a visitor); its
+    networks are read from the database unless given."""
     if user is None or not getattr(user, "is_authenticated", False):
         return VISITOR
-    return Audience(member_id=user.id, moderator=user.is_moderator, admin=user.is_admin)
+    if network_ids is None:
+        network_ids = active_network_ids([user.id]).get(user.id, ())
+    return Audience(member_id=user.id, moderator=user.is_moderator, admin=user.is_admin,
+                    network_ids=frozenset(network_ids))
+
+
+def active_network_ids(user_ids: Iterable[int]) -> dict[int, frozenset[int]]:
+    """Per member, the networks they are an active member (or leader) of – what they
+    read network-shared text in. A member who left, was removed or only asked to join
+    reads none of it."""
+    ids = sorted(set(user_ids))
+    found: dict[int, set[int]] = {}
+    for start in range(0, len(ids), 500):
+        rows = db.session.execute(
+            select(NetworkMembership.user_id, NetworkMembership.network_id)
+            .where(NetworkMembership.user_id.in_(ids[start:start + 500]),
+                   NetworkMembership.status == ACTIVE))
+        for user_id, network_id in rows:
+            found.setdefault(user_id, set()).add(network_id)
+    return {user_id: frozenset(networks) for user_id, networks in found.items()}
 
 
 # Experiences ---------------------------------------------------------------------------
@@ -59,7 +93,8 @@ def readable(audience: Audience) -> Reach:
         return Reach(everything=True)
     if not audience.is_member:
         return Reach(visibilities=PUBLIC)
-    return Reach(visibilities=FOR_MEMBERS, author_id=audience.member_id)
+    return Reach(visibilities=FOR_MEMBERS, networks=audience.network_ids,
+                 author_id=audience.member_id)
 
 
 def listed(audience: Audience) -> Reach:
@@ -71,7 +106,9 @@ def listed(audience: Audience) -> Reach:
 
 def counted(audience: Audience) -> Reach:
     """Experiences that count in the figures the audience sees."""
-    return Reach(visibilities=FOR_MEMBERS if audience.is_member else PUBLIC)
+    if not audience.is_member:
+        return Reach(visibilities=PUBLIC)
+    return Reach(visibilities=FOR_MEMBERS, networks=audience.network_ids)
 
 
 def may_read(audience: Audience, experience) -> bool:

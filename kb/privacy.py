@@ -10,6 +10,9 @@ from kb.models import (
     Flag,
     Follow,
     HelpfulVote,
+    MeetingResponse,
+    NetworkMembership,
+    NetworkQuestion,
     Notification,
     Organisation,
     User,
@@ -60,6 +63,7 @@ def export(user: User) -> dict:
                 "considering_switch_to": (
                     e.considering_switch_to.name if e.considering_switch_to else None
                 ),
+                "shared_with_networks": [n.name for n in e.networks],
             }
             for e in experiences
         ],
@@ -74,6 +78,23 @@ def export(user: User) -> dict:
         ],
         "following": [
             f.system_id for f in db.session.scalars(select(Follow).where(Follow.user_id == user.id))
+        ],
+        "networks": [
+            {"network": m.network.name, "role": m.role, "status": m.status,
+             "joined_at": _iso(m.joined_at)}
+            for m in db.session.scalars(select(NetworkMembership).where(
+                NetworkMembership.user_id == user.id))
+        ],
+        "network_questions_and_answers": [
+            {"id": q.id, "network": q.network.name, "parent_id": q.parent_id, "title": q.title,
+             "body": q.body, "created_at": _iso(q.created_at)}
+            for q in db.session.scalars(select(NetworkQuestion).where(
+                NetworkQuestion.author_id == user.id).order_by(NetworkQuestion.id))
+        ],
+        "meeting_answers": [
+            {"meeting": r.meeting.title, "answer": r.answer, "attendance": r.attendance}
+            for r in db.session.scalars(select(MeetingResponse).where(
+                MeetingResponse.user_id == user.id))
         ],
         "flags": [
             {"experience_id": f.experience_id, "reason": f.reason, "created_at": _iso(f.created_at)}

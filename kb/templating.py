@@ -6,6 +6,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from kb import swedish, vocab
+from kb.dates import stockholm
 
 MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -17,6 +18,16 @@ def swedish_date(value: datetime | None) -> str:
     if value is None:
         return "–"
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+def swedish_datetime(value: datetime | None) -> str:
+    """A local date and time the Swedish way: "torsdag 18 mars 2027 kl. 09.30"."""
+    if value is None:
+        return "–"
+    return f"{WEEKDAYS[value.weekday()]} {swedish_date(value)} kl. {value:%H.%M}"
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -33,6 +44,8 @@ def paragraphs(text: str | None) -> Markup:
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         swedish_date=swedish_date,
+        swedish_datetime=swedish_datetime,
+        stockholm=stockholm,
         paragraphs=paragraphs,
         decimal=swedish.decimal,
         thousands=swedish.thousands,

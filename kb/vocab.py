@@ -93,6 +93,43 @@ CAPABILITY_LEVELS = {
 VISIBILITIES = {
     "public": "Alla besökare",
     "members": "Endast inloggade medlemmar",
+    "networks": "Mina nätverk (bara medlemmarna i nätverken du väljer)",
+}
+
+# Who a network is for: one of the payroll roles, or every role.
+NETWORK_KINDS = {
+    "lonechef": "Lönechefer",
+    "loneadministrator": "Löneadministratörer",
+    "systemforvaltare": "Systemförvaltare HR/lön",
+    "alla": "Öppet för alla roller",
+}
+
+# How one becomes a member: by request (open) or by a leader's invite link (closed).
+NETWORK_ACCESS = {
+    "open": "Öppet – den som vill ansöker om att gå med",
+    "invite": "Slutet – bara via inbjudningslänk från en ledare",
+}
+
+NETWORK_ROLES = {
+    "leader": "Ledare",
+    "member": "Medlem",
+}
+
+MEETING_MODES = {
+    "physical": "Fysiskt",
+    "digital": "Digitalt",
+    "both": "Fysiskt och digitalt",
+}
+
+MEETING_ANSWERS = {
+    "yes": "Kommer",
+    "no": "Kommer inte",
+    "maybe": "Kanske",
+}
+
+MEETING_ATTENDANCE = {
+    "physical": "På plats",
+    "digital": "Digitalt",
 }
 
 MODERATION_STATES = {

@@ -32,7 +32,8 @@ def test_the_document_is_served_and_valid(client, spec):
     assert response.json["openapi"] == "3.1.0"
     assert set(response.json["paths"]) == {
         "/systems", "/systems/{slug}", "/compare", "/market", "/experiences",
-        "/experiences/{id}"}
+        "/experiences/{id}", "/networks", "/networks/{slug}", "/networks/{slug}/meetings",
+        "/networks/{slug}/questions"}
 
 
 def test_systems_list_and_pagination(client, factory, spec):

@@ -1,12 +1,24 @@
 """The authorization matrix: every route of the URL map × visitor, member, author, moderator
 and admin. A route without a rule here fails the test, so no route is left unguarded."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from kb import create_app
 from kb.extensions import db
-from kb.models import Comment, Notification, PayrollSystem
+from kb.models import (
+    Comment,
+    Meeting,
+    Network,
+    NetworkInvite,
+    NetworkMembership,
+    NetworkQuestion,
+    Notification,
+    PayrollSystem,
+    utcnow,
+)
 from tests.conftest import csrf_token
 
 ROLES = ("visitor", "member", "moderator", "admin", "author")  # author last: it may delete
@@ -70,6 +82,42 @@ ACCESS = {
     "admin.set_active": "admin",
     "admin.set_role": "admin",
     "admin.invite_codes": "admin",
+    # Networks: the author leads the network "natverket"; "network" is its members and
+    # moderators (who read everything), "network_member" its members only.
+    "networks.index": "public",
+    "networks.new": "member",
+    "networks.detail": "public",
+    "networks.edit": "leader",
+    "networks.close": "moderator",
+    "networks.reopen": "moderator",
+    "networks.overview_csv": "network_member",
+    "networks.overview_xlsx": "network_member",
+    "networks.meetings_feed": "network_member",
+    "networks.members": "network",
+    "networks.join": "member",
+    "networks.leave": "member",
+    "networks.manage": "leader",
+    "networks.create_invite": "leader",
+    "networks.revoke_invite": "leader",
+    "networks.accept_invite": "member",
+    "meetings.index": "network",
+    "meetings.calendar_link": "network_member",
+    "meetings.new": "leader",
+    "meetings.detail": "network",
+    "meetings.answer": "network_member",
+    "meetings.edit": "leader",
+    "meetings.cancel": "leader",
+    "meetings.notes": "leader",
+    "meetings.meeting_ics": "network_member",
+    "network_questions.index": "network",
+    "network_questions.new": "network_member",
+    "network_questions.detail": "network",
+    "network_questions.add_answer": "network_member",
+    "network_questions.helped": "author",
+    "api.networks_list": "public",
+    "api.network": "public",
+    "api.network_meetings": "network",
+    "api.network_question_list": "network",
 }
 
 ALLOWED = {
@@ -79,11 +127,17 @@ ALLOWED = {
     "author": {"author"},
     "moderator": {"moderator", "admin"},
     "admin": {"admin"},
+    "leader": {"author"},
+    "network": {"author", "moderator", "admin"},
+    "network_member": {"author"},
 }
 
 # Author-only routes give 404 instead of 403 where the object itself is private (a
 # notification is nobody else's business).
 HIDDEN_FROM_OTHERS = {"community.open_notification"}
+# The API has no login page: a visitor is refused outright.
+REFUSED_TO_VISITORS = {"api.network_meetings", "api.network_question_list"}
+NETWORK_SLUG = "natverket"
 
 
 def _rules():
@@ -100,9 +154,12 @@ def test_every_route_has_a_rule():
 @pytest.fixture
 def world(app, factory):
     """One of each: a system, an author with an experience and a question, a member,
-    a moderator, an admin, a proposed system and a notification for the author."""
+    a moderator, an admin, a proposed system and a notification for the author; a network
+    the author leads, with a meeting, a question with an answer, an invite link and
+    someone asking to join."""
     author = factory.user(email="author@kb.se")
     member = factory.user(email="member@kb.se")
+    applicant = factory.user(email="applicant@kb.se")
     factory.user(email="moderator@kb.se", site_role="moderator")
     factory.user(email="admin@kb.se", site_role="admin")
     system = factory.system(slug="heroma", name="Heroma")
@@ -115,8 +172,30 @@ def world(app, factory):
         notification = Notification(user_id=author, kind="question", experience_id=experience,
                                     comment_id=comment.id)
         db.session.add(notification)
+        network = Network(slug=NETWORK_SLUG, name="Nätverket", kind="alla", access="open")
+        db.session.add(network)
+        db.session.flush()
+        db.session.add(NetworkMembership(network_id=network.id, user_id=author, role="leader",
+                                         status="active"))
+        request = NetworkMembership(network_id=network.id, user_id=applicant,
+                                    status="requested")
+        invite = NetworkInvite(network_id=network.id, token="inbjudan", created_by_id=author,
+                               expires_at=utcnow() + timedelta(days=7))
+        meeting = Meeting(network_id=network.id, uid="mote@kb", title="Mötet",
+                          starts_at=utcnow() + timedelta(days=7),
+                          ends_at=utcnow() + timedelta(days=7, hours=2), mode="physical",
+                          address="Stortorget 1")
+        question = NetworkQuestion(network_id=network.id, author_id=author,
+                                   title="Hur gör ni?")
+        db.session.add_all([request, invite, meeting, question])
+        db.session.flush()
+        answer = NetworkQuestion(network_id=network.id, author_id=applicant,
+                                 parent_id=question.id, body="Så här.")
+        db.session.add(answer)
         db.session.commit()
         return {
+            "membership_id": request.id, "invite_id": invite.id, "token": invite.token,
+            "meeting_id": meeting.id, "question_id": question.id, "answer_id": answer.id,
             "experience_id": experience, "comment_id": comment.id, "slug": "heroma",
             "system_id": db.session.scalar(select(PayrollSystem.id).where(
                 PayrollSystem.slug == "nytt")),
@@ -125,11 +204,15 @@ def world(app, factory):
 
 
 # Values for the any(...) parts of URLs.
-ACTIONS = {"admin.decide": "publish", "admin.set_active": "deactivate"}
+ACTIONS = {"admin.decide": "publish", "admin.set_active": "deactivate",
+           "networks.manage": "approve"}
+NETWORK_ENDPOINTS = ("networks.", "meetings.", "network_questions.", "api.network")
 
 
 def _url(rule, world):
     values = {**world, "which": "profile", "action": ACTIONS.get(rule.endpoint)}
+    if rule.endpoint.startswith(NETWORK_ENDPOINTS):
+        values["slug"] = NETWORK_SLUG
     return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
 
 
@@ -166,7 +249,7 @@ def test_authorization_matrix(endpoint, app, auth, client, world):
         if role in allowed:
             expected = {"ok"}
         elif role == "visitor":
-            expected = {"login"}
+            expected = {"forbidden"} if endpoint in REFUSED_TO_VISITORS else {"login"}
         elif endpoint in HIDDEN_FROM_OTHERS:
             expected = {"hidden"}
         else:

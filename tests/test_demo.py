@@ -5,7 +5,7 @@ import json
 import re
 import string
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -450,22 +450,44 @@ def _experience_count(app) -> int:
 
 
 def test_seed_demo_command(app, runner):
+    # The demo networks' members bring one experience each, added once.
+    networks = len(demo.network_data()["members"])
     result = runner.invoke(args=["seed-demo", "--experiences", "50"])
     assert result.exit_code == 0, result.output
     assert "50 experiences" in result.output
-    assert _experience_count(app) == 50
+    assert "Demo networks: 4 networks" in result.output
+    assert _experience_count(app) == 50 + networks
 
     refused = runner.invoke(args=["seed-demo", "--experiences", "50"])
     assert refused.exit_code != 0
     assert "--force" in refused.output
-    assert _experience_count(app) == 50
+    assert _experience_count(app) == 50 + networks
 
     quiet = runner.invoke(args=["seed-demo", "--if-empty", "--experiences", "50"])
     assert quiet.exit_code == 0, quiet.output
-    assert _experience_count(app) == 50
+    assert _experience_count(app) == 50 + networks
 
     forced = runner.invoke(args=["seed-demo", "--force", "--experiences", "10", "--seed", "2"])
     assert forced.exit_code == 0, forced.output
-    assert _experience_count(app) == 60
+    assert "Demo networks" not in forced.output
+    assert _experience_count(app) == 60 + networks
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PayrollSystem)) == 16
+
+
+def test_demo_networks_one_per_kind_labelled_as_examples(app, client):
+    from kb.models import Meeting, Network, NetworkQuestion
+
+    with app.app_context():
+        demo.seed(20, seed=1)
+        first = demo.seed_networks()
+        again = demo.seed_networks()
+        networks = db.session.scalars(select(Network)).all()
+        assert {n.kind for n in networks} == set(vocab.NETWORK_KINDS)
+        assert all(n.is_demo for n in networks) and first.networks == 4 and again.networks == 0
+        assert {n.name for n in networks} >= {"Lönechefsnätverket Skåne", "Digital HR"}
+        meeting = db.session.scalar(select(Meeting))
+        assert meeting.is_demo and meeting.starts_at > datetime.now() - timedelta(days=1)
+        assert db.session.scalar(select(func.count()).select_from(NetworkQuestion)) == 3
+    page = client.get("/networks").text
+    assert "Lönechefsnätverket Skåne" in page and "Exempeldata" in page

@@ -71,7 +71,9 @@ def _after_flush(session: Session, _context) -> None:
             changes.add((EXPERIENCE, obj.id))
     for obj in session.dirty:
         if isinstance(obj, Experience):
-            if session.is_modified(obj, include_collections=False):
+            # The networks it is shared with decide who reads it (kb.reach).
+            if session.is_modified(obj, include_collections=False) or \
+                    inspect(obj).attrs.networks.history.has_changes():
                 changes.add((EXPERIENCE, obj.id))
         elif isinstance(obj, PayrollSystem) and _system_changed(obj):
             changes.add((SYSTEM, obj.id))

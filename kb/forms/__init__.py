@@ -16,9 +16,21 @@ from kb.forms.admin import AuditFilterForm, InviteForm, MergeForm, ReasonForm, R
 from kb.forms.base import SwedishForm, SwedishMeta, SwedishQueryForm
 from kb.forms.community import CommentForm, FlagForm, HideCommentForm, ProposeSystemForm
 from kb.forms.experiences import ExperienceForm, experience_form
+from kb.forms.networks import (
+    CloseNetworkForm,
+    InviteLinkForm,
+    MeetingAnswerForm,
+    MeetingForm,
+    MeetingNotesForm,
+    NetworkAnswerForm,
+    NetworkForm,
+    NetworkQuestionForm,
+)
 
 __all__ = [
-    "AuditFilterForm", "CommentForm", "DeleteAccountForm", "EmailChangeForm", "ExperienceForm",
+    "AuditFilterForm", "CloseNetworkForm", "CommentForm", "InviteLinkForm", "MeetingAnswerForm",
+    "MeetingForm", "MeetingNotesForm", "NetworkAnswerForm", "NetworkForm",
+    "NetworkQuestionForm", "DeleteAccountForm", "EmailChangeForm", "ExperienceForm",
     "FlagForm", "HideCommentForm", "InviteForm", "LoginForm", "MergeForm", "PasswordChangeForm",
     "ProfileForm", "ProposeSystemForm", "ReasonForm", "RegisterForm", "RoleForm", "SwedishForm",
     "SwedishMeta", "SwedishQueryForm", "experience_form",

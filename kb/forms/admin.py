@@ -52,4 +52,6 @@ class AuditFilterForm(SwedishQueryForm):
     object_type = SelectField("Typ", validators=[Optional()], choices=[
         ("", "Alla typer"), ("experience", "Erfarenhet"), ("payroll_system", "Lönesystem"),
         ("user_account", "Användare"), ("comment", "Kommentar"), ("invite_code", "Inbjudan"),
+        ("network", "Nätverk"), ("network_membership", "Nätverksmedlemskap"),
+        ("network_invite", "Inbjudningslänk till nätverk"),
     ])

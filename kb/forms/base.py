@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
+from wtforms import IntegerField, SelectMultipleField
 from wtforms.validators import StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from kb import parsing
 
@@ -75,3 +76,10 @@ def choices(vocabulary: dict, blank: str | None = None) -> list[tuple[str, str]]
 
 def optional_int(value):
     return int(value) if value not in (None, "") else None
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (templates/macros/forms.html shows them as a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -15,11 +15,12 @@ from wtforms.validators import (
 )
 
 from kb import catalogue, vocab
-from kb.experiences import EDITABLE_FIELDS, existing
+from kb.experiences import EDITABLE_FIELDS, existing, shareable_networks
 from kb.forms.base import (
     CHOOSE,
     REQUIRED,
     TEXT_MAX,
+    CheckboxesField,
     SwedishForm,
     WholeNumberField,
     choices,
@@ -112,8 +113,16 @@ class ExperienceForm(SwedishForm):
     # Publishing.
     visibility = RadioField(
         "Vem får läsa erfarenheten?", choices=list(vocab.VISIBILITIES.items()), default="public",
+        description=(
+            "Med Mina nätverk läser bara medlemmarna i nätverken du kryssar i nedan – i sök, "
+            "siffror och API:t likaså. Lämnar du ett nätverk blir det du delat där inte mer "
+            "synligt. Moderatorer kan läsa allt, även det som delas i nätverk, eftersom de "
+            "granskar innehållet."),
         validators=[InputRequired(CHOOSE)],
     )
+    network_ids = CheckboxesField(
+        "Dela med nätverken", coerce=int, validators=[Optional()],
+        description="Gäller när du valt Mina nätverk.")
     anonymous = BooleanField(
         "Visa mig anonymt (endast roll, sektor och storlek visas, inte mitt namn)"
     )
@@ -127,11 +136,13 @@ class ExperienceForm(SwedishForm):
         ("Byte av lönesystem",
          ("switched_from_id", "switch_reason", "go_live_months", "considering_switch_to_id")),
         ("Din erfarenhet", ("title", "pros", "cons", "tips", "body")),
-        ("Publicering", ("visibility", "anonymous")),
+        ("Publicering", ("visibility", "network_ids", "anonymous")),
     )
 
-    def __init__(self, *args, systems=(), author_id=None, experience_id=None, **kwargs):
+    def __init__(self, *args, systems=(), networks=(), author_id=None, experience_id=None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
+        self.network_ids.choices = [(n.id, n.name) for n in networks]
         self.author_id, self.experience_id = author_id, experience_id
         # The member's own earlier experience of the chosen system, when there is one:
         # the page offers to update it instead of writing a second.
@@ -160,9 +171,19 @@ class ExperienceForm(SwedishForm):
         if field.data is not None and field.data == self.system_id.data:
             raise ValidationError("Välj ett annat system än det ni använder.")
 
+    def validate_network_ids(self, field):
+        if self.visibility.data == "networks" and not field.data:
+            if not field.choices:
+                raise ValidationError("Du är inte med i något nätverk ännu. Välj en annan "
+                                      "synlighet, eller gå med i ett nätverk först.")
+            raise ValidationError("Välj minst ett av dina nätverk.")
+
     def values(self) -> dict:
-        """What the member filled in, by field name (kb.experiences.EDITABLE_FIELDS)."""
-        return {name: self[name].data for name in EDITABLE_FIELDS}
+        """What the member filled in, by field name (kb.experiences.EDITABLE_FIELDS), and
+        the networks chosen."""
+        values = {name: self[name].data for name in EDITABLE_FIELDS}
+        values["network_ids"] = list(self.network_ids.data or ())
+        return values
 
     def validate_switch_reason(self, field):
         if field.data and field.data.strip() and self.switched_from_id.data is None:
@@ -189,10 +210,14 @@ def experience_form(formdata=None, *, member=None, experience=None) -> Experienc
     """The experience form with the systems the author may choose; a new experience is
     pre-filled from the member's profile."""
     owner = member or (experience.author if experience else None)
+    networks = shareable_networks(owner.id, experience) if owner else []
     form = ExperienceForm(formdata=formdata, obj=experience,
                           systems=catalogue.selectable_systems(owner.id if owner else None),
+                          networks=networks,
                           author_id=owner.id if owner else None,
                           experience_id=experience.id if experience else None)
+    if formdata is None and experience is not None:
+        form.network_ids.data = sorted(experience.network_ids)
     if experience is None and formdata is None and member is not None:
         if member.organisation is not None:
             form.sector.data = member.organisation.sector

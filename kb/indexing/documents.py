@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
-from kb.models import Experience, PayrollSystem
+from kb.models import Experience, PayrollSystem, experience_network
 from kb.models.experiences import TEXT_FIELDS
 from kb.vocab import CONTEXT_FIELDS
 
@@ -53,6 +53,7 @@ def document(row, systems: dict[int, tuple[str, str]]) -> dict:
         "visibility": row.visibility,
         "state": row.moderation_state,
         "author_id": str(row.author_id or 0),
+        "networks": row.network_ids or "",
         "satisfaction": row.satisfaction,
         "created": row.created_at,
         "helpful": row.helpful_count or 0,
@@ -64,7 +65,12 @@ def rows(session: Session, ids: Iterable[int] | None = None, low: int = 0,
          high: int | None = None) -> Iterator:
     """Experience rows in id order, a batch at a time: these ids, or all with
     low < id <= high."""
-    columns = [getattr(Experience, name) for name in COLUMNS]
+    shared_with = (
+        select(func.aggregate_strings(cast(experience_network.c.network_id, String), " "))
+        .where(experience_network.c.experience_id == Experience.id)
+        .scalar_subquery().label("network_ids")
+    )
+    columns = [*(getattr(Experience, name) for name in COLUMNS), shared_with]
     if ids is not None:
         ids = sorted(ids)
         for start in range(0, len(ids), BATCH):

@@ -54,9 +54,19 @@ def run_migrations_online():
     conf_args.setdefault("render_as_batch", True)
 
     with get_engine().connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch revision copies a table and drops the original; with foreign keys
+            # on, SQLite's DROP TABLE deletes the rows referring to it first (comments,
+            # votes, history...). The pragma only takes effect outside a transaction.
+            connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

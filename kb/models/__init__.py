@@ -10,8 +10,21 @@ from kb.models.community import Comment, Follow, HelpfulVote, Notification
 from kb.models.experiences import Experience, SatisfactionHistory
 from kb.models.members import InviteCode, Organisation, User
 from kb.models.moderation import AuditLog, Flag
+from kb.models.networks import (
+    Meeting,
+    MeetingItem,
+    MeetingResponse,
+    Network,
+    NetworkInvite,
+    NetworkMembership,
+    NetworkQuestion,
+    experience_network,
+    meeting_system,
+)
 
 __all__ = [
     "AuditLog", "Comment", "Experience", "Flag", "Follow", "HelpfulVote", "InviteCode",
-    "Notification", "Organisation", "PayrollSystem", "SatisfactionHistory", "User", "utcnow",
+    "Meeting", "MeetingItem", "MeetingResponse", "Network", "NetworkInvite",
+    "NetworkMembership", "NetworkQuestion", "Notification", "Organisation", "PayrollSystem",
+    "SatisfactionHistory", "User", "experience_network", "meeting_system", "utcnow",
 ]

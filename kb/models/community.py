@@ -14,6 +14,7 @@ from kb.extensions import db
 if TYPE_CHECKING:
     from kb.models.experiences import Experience
     from kb.models.members import User
+    from kb.models.networks import Meeting, Network, NetworkQuestion
 
 
 class Comment(db.Model):
@@ -84,10 +85,19 @@ class Notification(db.Model):
         ForeignKey("experience.id", ondelete="CASCADE")
     )
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    # Network notifications (kb.meetings, kb.network_questions): shown only while the
+    # member is in the network.
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("network.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_question.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     experience: Mapped[Experience | None] = relationship()
     comment: Mapped[Comment | None] = relationship()
+    network: Mapped[Network | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    question: Mapped[NetworkQuestion | None] = relationship()
 
     __table_args__ = (Index("ix_notification_user_read", "user_id", "read_at"),)

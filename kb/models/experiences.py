@@ -25,6 +25,7 @@ from kb.extensions import db
 if TYPE_CHECKING:
     from kb.models.catalogue import PayrollSystem
     from kb.models.members import Organisation, User
+    from kb.models.networks import Network
 
 
 def _rating_check(column: str, low: int, high: int) -> CheckConstraint:
@@ -125,6 +126,9 @@ class Experience(db.Model):
     considering_switch_to: Mapped[PayrollSystem | None] = relationship(
         foreign_keys=[considering_switch_to_id]
     )
+    # With visibility "networks": the networks whose members may read it.
+    networks: Mapped[list[Network]] = relationship(secondary="experience_network",
+                                                   order_by="Network.name")
 
     __table_args__ = (
         _rating_check("satisfaction", 1, 5),
@@ -188,6 +192,10 @@ class Experience(db.Model):
         if self.in_use_since is None:
             return None
         return max(0, self.confirmed_at.year - self.in_use_since)
+
+    @property
+    def network_ids(self) -> frozenset[int]:
+        return frozenset(network.id for network in self.networks)
 
     def free_texts(self) -> list[str]:
         """The texts after the title, in the order pages show them."""

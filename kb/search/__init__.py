@@ -12,6 +12,7 @@ kb lives in this package.
 from kb.search.analysis import nfc
 from kb.search.bulk import build_segment, commit_segments
 from kb.search.index import IndexStore
+from kb.search.memory import memory_index
 from kb.search.query import PER_PAGE, FacetValue, Found, SearchParams, run
 from kb.search.snippets import MatchWords, first_word_with_stem, highlight_all, snippet
 from kb.search.writing import delete_documents, update_documents
@@ -19,5 +20,5 @@ from kb.search.writing import delete_documents, update_documents
 __all__ = [
     "PER_PAGE", "FacetValue", "Found", "IndexStore", "MatchWords", "SearchParams",
     "build_segment", "commit_segments", "delete_documents", "first_word_with_stem",
-    "highlight_all", "nfc", "run", "snippet", "update_documents",
+    "highlight_all", "memory_index", "nfc", "run", "snippet", "update_documents",
 ]

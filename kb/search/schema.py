@@ -1,7 +1,7 @@
 """The index's fields: what an experience looks like to the search engine."""
 
 from whoosh.columns import NumericColumn
-from whoosh.fields import COLUMN, DATETIME, ID, NUMERIC, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from kb.search.analysis import (
     name_analyzer,
@@ -46,6 +46,9 @@ def build_schema() -> Schema:
         visibility=ID,
         state=ID,
         author_id=ID,
+        # The ids of the networks it is shared with, space-separated (visibility
+        # "networks"): one term each.
+        networks=KEYWORD,
         satisfaction=NUMERIC(int, sortable=True),
         created=DATETIME(sortable=True),
         # "Mest hjälpsamma": sorted by, never searched, so a column alone.

@@ -33,20 +33,22 @@ from kb.stats.queries import common_switches
 
 
 def profiles(systems, reach: Reach, filters: Filters | None = None,
-             today=None) -> list[Profile]:
+             today=None, only=None) -> list[Profile]:
     """Every aggregate of each system over the experiences this Reach counts, in the
-    given order."""
+    given order; with `only` (experience ids), over those of them alone (a network's
+    members' experiences, kb.network_overview)."""
     filters = filters or Filters()
     # The day's cutoff is part of every key: the 24-month toggle and the trend use it.
     window = recent_cutoff(today)
-    keys = {system.id: (reach, system.id, filters, window) for system in systems}
+    only = frozenset(only) if only is not None else None
+    keys = {system.id: (reach, system.id, filters, window, only) for system in systems}
     store = cache.profile_cache()
     version = cache.data_version()
     found = {system.id: store.get(version, keys[system.id]) for system in systems}
     missing = [system for system in systems if found[system.id] is None]
     if missing:
         figures = snapshot.current(version)
-        for fresh in aggregate.profiles(figures, missing, reach, filters, today):
+        for fresh in aggregate.profiles(figures, missing, reach, filters, today, only):
             store.put(version, keys[fresh.system.id], fresh)
             found[fresh.system.id] = fresh
     if len(missing) == len(systems):

@@ -48,10 +48,13 @@ CURRENT = list(vocab.USAGE_STATUSES).index("current")
 
 
 def counted(snapshot: Snapshot, reach: Reach, filters: Filters,
-            today: datetime | None = None):
-    """Which rows of the snapshot count for this Reach under these filters."""
+            today: datetime | None = None, only=None):
+    """Which rows of the snapshot count for this Reach under these filters (and among
+    the experience ids `only`, when given)."""
     c = snapshot.columns
-    rows = reach.snapshot_rows(c)
+    rows = reach.snapshot_rows(c, snapshot.shared)
+    if only is not None:
+        rows &= np.isin(c["id"], np.fromiter(only, dtype=np.int64, count=len(only)))
     for name in FILTERED_CONTEXT:
         code = getattr(filters, name)
         if code:
@@ -120,12 +123,12 @@ def revisions(snapshot: Snapshot, system_id: int, reach: Reach, recent: int) -> 
 
 
 def profiles(snapshot: Snapshot, systems, reach: Reach, filters: Filters,
-             today: datetime | None = None) -> list[Profile]:
+             today: datetime | None = None, only=None) -> list[Profile]:
     """One Profile for each system, in the given order."""
     if not systems:
         return []
     c = snapshot.columns
-    every = counted(snapshot, reach, filters, today)
+    every = counted(snapshot, reach, filters, today, only)
     rows, shared = one_per_organisation(c, every)
     windows = trend_windows(snapshot, today)
     found = []

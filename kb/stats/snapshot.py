@@ -27,7 +27,7 @@ from sqlalchemy import case, extract, func, select
 from kb import changelog, reach, vocab
 from kb.extensions import db, figure_caches
 from kb.models import Experience as E
-from kb.models import SatisfactionHistory
+from kb.models import SatisfactionHistory, experience_network
 from kb.stats.cache import WINDOW
 from kb.stats.figures import CAPABILITY_SHARE_LEVELS
 
@@ -93,10 +93,12 @@ def _market_columns() -> dict[str, object]:
 @dataclass
 class Snapshot:
     """Every experience's figure columns, ordered by id, and its switch reason as a
-    code into `reasons` (-1: none, or only blanks)."""
+    code into `reasons` (-1: none, or only blanks); beside the rows, which experience is
+    shared with which network (kb.reach reads both)."""
 
     version: tuple
     columns: dict[str, np.ndarray]
+    shared: dict[str, np.ndarray] = field(default_factory=lambda: _pairs([]))
     reasons: list[str] = field(default_factory=list)
     reason_codes: dict[str, int] = field(default_factory=dict)
     # Queue rows of the last WINDOW already applied, and the newest experience id read.
@@ -136,6 +138,22 @@ def _read(where=None) -> tuple[dict[str, np.ndarray], list[tuple[int, str]]]:
     return columns, reasons
 
 
+def _pairs(rows) -> dict[str, np.ndarray]:
+    pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    return {reach.SHARED_EXPERIENCE: pairs[:, 0], reach.SHARED_NETWORK: pairs[:, 1]}
+
+
+def _read_shared(where=None) -> dict[str, np.ndarray]:
+    """(experience id, network id) of the experiences matching `where` (all when None)
+    that are shared with networks."""
+    query = (select(experience_network.c.experience_id, experience_network.c.network_id)
+             .order_by(experience_network.c.experience_id, experience_network.c.network_id))
+    if where is not None:
+        query = query.join(E, E.id == experience_network.c.experience_id).where(where)
+    with db.engine.connect() as connection:
+        return _pairs([tuple(row) for row in connection.execute(query)])
+
+
 def _code_reasons(snapshot: Snapshot, columns: dict[str, np.ndarray],
                   reasons: list[tuple[int, str]]) -> None:
     codes = np.full(len(columns["id"]), -1, dtype=np.int32)
@@ -160,7 +178,7 @@ def load(version: tuple) -> Snapshot:
     queue_max = version[0] or 0
     entries = _queue_after(queue_max - WINDOW)  # before the rows: re-applying is harmless
     columns, reasons = _read()
-    snapshot = Snapshot(version, columns)
+    snapshot = Snapshot(version, columns, _read_shared())
     _code_reasons(snapshot, columns, reasons)
     snapshot.queue_seen = {entry_id for entry_id, _kind, _object in entries}
     snapshot.last_experience_id = int(columns["id"][-1]) if len(columns["id"]) else 0
@@ -180,7 +198,8 @@ def refresh(old: Snapshot, version: tuple) -> Snapshot:
     if changed:
         where = where | E.id.in_(sorted(changed))
     columns, reasons = _read(where)
-    snapshot = Snapshot(version, {}, old.reasons, old.reason_codes)
+    read_again = _read_shared(where)
+    snapshot = Snapshot(version, {}, reasons=old.reasons, reason_codes=old.reason_codes)
     _code_reasons(snapshot, columns, reasons)
     # Keep every old row not read again (nor deleted), add the rows just read.
     kept = ~np.isin(old.columns["id"], np.array(sorted(changed), dtype=np.int64))
@@ -188,6 +207,12 @@ def refresh(old: Snapshot, version: tuple) -> Snapshot:
               for name in old.columns}
     order = np.argsort(merged["id"], kind="stable")
     snapshot.columns = {name: values[order] for name, values in merged.items()}
+    # The pairs of every experience read again (or gone) come from the database now.
+    sharing = old.shared[reach.SHARED_EXPERIENCE]
+    kept_pairs = (~np.isin(sharing, np.array(sorted(changed), dtype=np.int64))
+                  & (sharing <= old.last_experience_id))
+    snapshot.shared = {name: np.concatenate([old.shared[name][kept_pairs], read_again[name]])
+                       for name in old.shared}
     snapshot.queue_seen = {entry_id for entry_id in old.queue_seen
                            if entry_id > queue_max - WINDOW}
     snapshot.queue_seen.update(entry_id for entry_id, _kind, _object in entries)

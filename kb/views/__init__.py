@@ -15,6 +15,9 @@ from kb.views import (
     compare,
     experiences,
     main,
+    meetings,
+    network_questions,
+    networks,
     search,
     systems,
 )
@@ -26,7 +29,7 @@ log = logging.getLogger(__name__)
 def register(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     for module in (main, auth, systems, experiences, compare, api, search, account, admin,
-                   community):
+                   community, networks, meetings, network_questions):
         app.register_blueprint(module.bp)
     app.after_request(_merge_index_after_response)
 

@@ -7,9 +7,20 @@ Errors are {"error": {"status": ..., "message": ...}} with a 4xx status.
 
 from flask import Blueprint, abort, jsonify, request, url_for
 
-from kb import catalogue, experience_search, policy, stats, vocab
+from kb import (
+    catalogue,
+    experience_search,
+    meetings,
+    network_overview,
+    network_questions,
+    networks,
+    policy,
+    stats,
+    vocab,
+)
 from kb import experiences as experience_records
 from kb.comparison import MAX_SYSTEMS, MIN_SYSTEMS, chosen_systems
+from kb.dates import stockholm
 from kb.listing import systems_with_counts
 from kb.models import Experience, PayrollSystem
 from kb.openapi import openapi_document
@@ -271,3 +282,143 @@ def experiences():
 def experience(experience_id: int):
     """One experience the viewer may read."""
     return jsonify(experience_json(experience_records.readable(experience_id, audience())))
+
+
+# Networks -------------------------------------------------------------------------------
+
+def _network_json(network, members: int, described: bool, inside: bool = False) -> dict:
+    """A network; one seen by name only (closed, and the caller not in it) has no details,
+    and only open networks show their description to non-members."""
+    return {
+        "slug": network.slug,
+        "name": network.name,
+        "kind": network.kind if described else None,
+        "region": (network.region or None) if described else None,
+        "access": network.access,
+        "description": network.description
+        if inside or (described and network.access == "open") else None,
+        "members": members if described else None,
+        "closed": network.is_closed,
+        "is_demo": network.is_demo,
+        "url": url_for("networks.detail", slug=network.slug),
+        "api_url": url_for("api.network", slug=network.slug),
+    }
+
+
+def _time_json(moment) -> str:
+    return stockholm(moment).isoformat(timespec="seconds")
+
+
+def _meeting_json(meeting, member: bool) -> dict:
+    answers = meetings.answers(meeting)
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        "starts_at": _time_json(meeting.starts_at),
+        "ends_at": _time_json(meeting.ends_at),
+        "mode": meeting.mode,
+        "address": meeting.address if meeting.mode != "digital" else None,
+        "meeting_url": meeting.meeting_url or None if member and meeting.mode != "physical"
+        else None,
+        "agenda": meeting.agenda,
+        "topics": meeting.topics,
+        "systems": [_ref_json(system) for system in meeting.systems],
+        "cancelled": meeting.is_cancelled,
+        "answers": {"physical": answers.physical, "digital": answers.digital,
+                    "coming": answers.coming, "maybe": answers.maybe, "no": answers.no},
+        "url": url_for("meetings.detail", slug=meeting.network.slug, meeting_id=meeting.id),
+        "ics_url": url_for("meetings.meeting_ics", slug=meeting.network.slug,
+                           meeting_id=meeting.id) if member else None,
+    }
+
+
+def _overview_json(overview) -> dict:
+    return {
+        "organisations": [
+            {"organisation": row.organisation, "member": row.member,
+             "system": _ref_json(row.system), "satisfaction": row.experience.satisfaction,
+             "considering_switch_to": _ref_json(row.considering),
+             "experience_url": url_for("experiences.view", experience_id=row.experience.id)}
+            for row in overview.rows
+        ],
+        "systems": [
+            {"system": _ref_json(summary.system), "organisations": summary.organisations,
+             "experience_count": summary.profile.n,
+             "satisfaction": _mean_json(summary.profile.satisfaction),
+             "nps": {"score": summary.profile.nps.shown, "n": summary.profile.nps.n,
+                     "too_few": not summary.profile.nps.enough}}
+            for summary in overview.summaries
+        ],
+        "compare_url": url_for("compare.index", s=overview.compare_slugs)
+        if len(overview.compare_slugs) >= 2 else None,
+    }
+
+
+@bp.get("/networks")
+def networks_list():
+    """The networks the caller may see: open ones described, closed ones by name only."""
+    viewer = audience()
+    items = [_network_json(item.network, item.members, item.described,
+                           networks.may_read(viewer, item.network))
+             for item in networks.listed(viewer)]
+    return jsonify(items=items, total=len(items))
+
+
+@bp.get("/networks/<slug>")
+def network(slug: str):
+    """One network; its members (and moderators) also get what it runs and its meetings."""
+    found = networks.by_slug(slug)
+    viewer = audience()
+    inside = networks.may_read(viewer, found)
+    count = networks.member_counts([found.id]).get(found.id, 0)
+    body = {"network": _network_json(found, count, True, inside), "member": networks.is_member(
+        viewer, found), "min_answers": stats.MIN_ANSWERS, "overview": None,
+        "upcoming_meetings": None}
+    if inside:
+        body["overview"] = _overview_json(network_overview.overview(found, viewer))
+        member = networks.is_member(viewer, found)
+        body["upcoming_meetings"] = [_meeting_json(m, member)
+                                     for m in meetings.upcoming(found)]
+    return jsonify(body)
+
+
+@bp.get("/networks/<slug>/meetings")
+def network_meetings(slug: str):
+    """Every meeting of the network, soonest first (members and moderators)."""
+    found = networks.by_slug(slug)
+    networks.require_reader(audience(), found)
+    member = networks.is_member(audience(), found)
+    items = [_meeting_json(m, member) for m in meetings.upcoming(found)]
+    items += [_meeting_json(m, member) for m in meetings.past(found)]
+    return jsonify(items=items, total=len(items))
+
+
+def _question_json(question) -> dict:
+    return {
+        "id": question.id,
+        "title": question.title,
+        "body": question.body,
+        "author": network_questions.author_label(question),
+        "created_at": question.created_at.isoformat(timespec="seconds") + "Z",
+        "answers": len(question.answers),
+        "answered": question.answered,
+        "url": url_for("network_questions.detail", slug=question.network.slug,
+                       question_id=question.id),
+    }
+
+
+@bp.get("/networks/<slug>/questions")
+def network_question_list(slug: str):
+    """The network's questions, newest first, or matching `q` with kb's Swedish search
+    (members and moderators)."""
+    found = networks.by_slug(slug)
+    networks.require_reader(audience(), found)
+    page = _positive_int("page", 1, MAX_PAGE)
+    q = " ".join((request.args.get("q") or "").split())[:200]
+    if q:
+        result = network_questions.search(found, audience(), q, page)
+        return jsonify(items=[_question_json(hit.question) for hit in result.hits],
+                       page=result.page, total=result.total, pages=result.pages)
+    listed = network_questions.newest(found, page)
+    return jsonify(items=[_question_json(question) for question in listed.items],
+                   page=listed.page, total=listed.total, pages=max(1, listed.pages))

@@ -162,10 +162,7 @@ def open_notification(notification_id: int):
     if notification is None:
         abort(404)
     notifications.mark_read(notification)
-    url = url_for("experiences.view", experience_id=notification.experience_id)
-    if notification.comment_id is not None:
-        url += f"#kommentar-{notification.comment_id}"
-    return redirect(url)
+    return redirect(_notification_target(notification))
 
 
 @bp.post("/notifications/read")
@@ -260,6 +257,24 @@ def _freshness_due():
             except SQLAlchemyError:
                 db.session.rollback()
     return g.freshness_due
+
+
+def _notification_target(notification) -> str:
+    """Where a notification leads: the meeting, the question, the network or the experience."""
+    network = notification.network
+    if notification.meeting_id is not None:
+        return url_for("meetings.detail", slug=network.slug, meeting_id=notification.meeting_id)
+    if notification.question_id is not None:
+        return url_for("network_questions.detail", slug=network.slug,
+                       question_id=notification.question_id)
+    if notification.kind == notifications.JOIN_REQUEST:
+        return url_for("networks.members", slug=network.slug)
+    if network is not None:
+        return url_for("networks.detail", slug=network.slug)
+    url = url_for("experiences.view", experience_id=notification.experience_id)
+    if notification.comment_id is not None:
+        url += f"#kommentar-{notification.comment_id}"
+    return url
 
 
 def _require_moderator() -> None:

@@ -4,6 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from kb import catalogue, experiences, moderation, parsing
+from kb.errors import Invalid
+from kb.extensions import db
 from kb.forms import ExperienceForm, FlagForm, ProposeSystemForm, experience_form
 from kb.views.common import audience
 
@@ -22,7 +24,10 @@ def new():
             form.system_id.data = system_id
             form.earlier = experiences.existing(current_user.id, system_id)
     if form.validate_on_submit():
-        experience = experiences.record(current_user, form.values())
+        try:
+            experience = experiences.record(current_user, form.values())
+        except Invalid as error:
+            return _refused(form, error, title="Dela din erfarenhet")
         if experience.moderation_state == "pending":
             flash("Tack! Din erfarenhet är sparad och publiceras när en moderator har granskat "
                   "den. Du ser den redan nu.", "success")
@@ -48,7 +53,10 @@ def edit(experience_id: int):
     form = experience_form(request.form if request.method == "POST" else None,
                            experience=experience)
     if form.validate_on_submit():
-        experiences.update(experience, form.values())
+        try:
+            experiences.update(experience, form.values())
+        except Invalid as error:
+            return _refused(form, error, title="Ändra din erfarenhet", experience=experience)
         flash("Dina ändringar är sparade.", "success")
         return redirect(url_for("experiences.view", experience_id=experience.id))
     return _form_page(form, title="Ändra din erfarenhet", experience=experience)
@@ -95,6 +103,13 @@ def propose_system():
         return redirect(url_for("experiences.new", system=system.id))
     return render_template("experiences/propose_system.html", form=form), (
         422 if form.errors else 200)
+
+
+def _refused(form: ExperienceForm, error: Invalid, **page):
+    """The form again with the domain's reason next to its field; nothing is kept."""
+    db.session.rollback()
+    form[error.field or "title"].errors.append(error.message)
+    return _form_page(form, **page)
 
 
 def _form_page(form: ExperienceForm, *, title: str, experience=None):

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, render_template
 
-from kb import health, policy
+from kb import health, meetings, policy
 from kb.listing import newest_experiences, systems_with_counts
 from kb.stats import common_switches
 from kb.views.common import audience
@@ -23,6 +23,7 @@ def index():
         switches=common_switches(policy.counted(viewer), limit=6),
         total_experiences=sum(n for _system, n, _average in systems),
         total_systems=len(systems),
+        meetings=meetings.upcoming_for(viewer),
     )
 
 

@@ -32,9 +32,11 @@ DEVICES = {
               "device_scale_factor": 2},
 }
 MEMBER = "anna@kommun.example.se"
+COLLEAGUE = "bengt@region.example.se"
 ADMIN = "admin@kommun.example.se"
 # Enough for the member's segment (kommun, 1 000-4 999) to have figures and a chart.
 DEMO_EXPERIENCES = 600
+NETWORK = "lonechefsnatverket-skane"  # a demo network MEMBER is in
 
 
 def pytest_collection_modifyitems(config, items):
@@ -53,6 +55,7 @@ class LiveServer:
     app: object
     slugs: list[str]
     experience_ids: list[int]  # published, public demo experiences
+    meeting_id: int = 0  # the demo network's coming meeting
 
     @property
     def experience_id(self) -> int:
@@ -78,16 +81,22 @@ def live_server(tmp_path_factory):
     with app.app_context():
         upgrade_schema()
         demo.seed(DEMO_EXPERIENCES, seed=7)
+        demo.seed_networks()
         # The member works in a kommun with 1 000-4 999 employees: her figures start there.
-        kommun = Organisation(name="Exempelby kommun", sector="kommun", size_band="1000-4999")
-        for email, name, role, organisation in ((MEMBER, "Anna Andersson", "member", kommun),
-                                                (ADMIN, "Ada Admin", "admin", None)):
+        for email, name, role, organisation in (
+                (MEMBER, "Anna Andersson", "member", "Exempelkommunen Ystad"),
+                (COLLEAGUE, "Bengt Berg", "member", "Exempelregionen"),
+                (ADMIN, "Ada Admin", "admin", None)):
             user = User(email=email, display_name=name, site_role=role,
-                        professional_role="lonechef", organisation=organisation)
+                        professional_role="lonechef")
+            if organisation:
+                user.organisation = Organisation(name=organisation, sector="kommun",
+                                                 size_band="1000-4999")
             user.set_password(PASSWORD, method=app.config["PASSWORD_HASH_METHOD"])
             db.session.add(user)
         db.session.commit()
         _add_community(db.session, MEMBER, ADMIN)
+        meeting_id = _join_demo_network(db.session, MEMBER)
         indexing.rebuild()
         slugs = list(db.session.scalars(select(PayrollSystem.slug).order_by(PayrollSystem.id)))
         experience_ids = list(db.session.scalars(
@@ -101,7 +110,8 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, name="kb-live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, slugs, experience_ids)
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, slugs, experience_ids,
+                         meeting_id)
     finally:
         server.shutdown()
         server.server_close()
@@ -134,6 +144,20 @@ def _add_community(session, member_email: str, admin_email: str) -> None:
         title="Väntar på granskning: okej lönesystem för en mellanstor kommun",
         pros="Lönekörningen fungerar.", moderation_state="pending"))
     session.commit()
+
+
+def _join_demo_network(session, member_email: str) -> int:
+    """The member joins the demo network (the meeting page and the network page are seen
+    from inside); returns the id of its coming meeting."""
+    from sqlalchemy import select
+
+    from kb.models import Meeting, Network, NetworkMembership, User
+
+    member = session.scalar(select(User).where(User.email == member_email))
+    network = session.scalar(select(Network).where(Network.slug == NETWORK))
+    session.add(NetworkMembership(network_id=network.id, user_id=member.id, status="active"))
+    session.commit()
+    return session.scalar(select(Meeting.id).where(Meeting.network_id == network.id))
 
 
 def _require_chromium() -> None:
@@ -276,6 +300,13 @@ PAGE_TYPES = [
     ("admin-users", ADMIN, "/admin/users"),
     ("admin-audit", ADMIN, "/admin/audit"),
     ("admin-invites", ADMIN, "/admin/invites"),
+    ("networks", None, "/networks"),
+    ("network", MEMBER, f"/networks/{NETWORK}"),
+    ("network-visitor", None, f"/networks/{NETWORK}"),
+    ("network-members", MEMBER, f"/networks/{NETWORK}/members"),
+    ("network-questions", MEMBER, f"/networks/{NETWORK}/questions?q=semesterberäkning"),
+    ("meeting", MEMBER, f"/networks/{NETWORK}/meetings/{{meeting}}"),
+    ("network-form", MEMBER, "/networks/new"),
     ("not-found", None, "/finns-inte"),
 ]
 PAGE_NAMES = [name for name, _who, _path in PAGE_TYPES]
@@ -284,4 +315,4 @@ PAGE_NAMES = [name for name, _who, _path in PAGE_TYPES]
 def page_url(live_server: LiveServer, path: str) -> str:
     slugs = live_server.slugs
     return path.format(slug=slugs[0], slug2=slugs[1], slug3=slugs[2],
-                       experience=live_server.experience_id)
+                       experience=live_server.experience_id, meeting=live_server.meeting_id)

@@ -68,7 +68,7 @@ def violations(page, axe_source) -> list[str]:
 
 # Every page type on a desktop; on a phone those whose layout changes the most.
 PHONE_PAGES = ["home", "system", "experience", "experience-form-errors", "search-filtered",
-               "compare", "account", "admin-queue", "not-found"]
+               "compare", "account", "admin-queue", "network", "meeting", "not-found"]
 CASES = [(name, "desktop") for name in PAGE_NAMES] + [(name, "phone") for name in PHONE_PAGES]
 
 

@@ -1,14 +1,14 @@
 """experiences remember the author's organisation, so figures count organisations
 
 Revision ID: 0009_organisations
-Revises: 0006_change_log
+Revises: 0007_networks
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0009_organisations"
-down_revision = "0006_change_log"
+down_revision = "0007_networks"
 branch_labels = None
 depends_on = None
 

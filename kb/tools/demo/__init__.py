@@ -13,6 +13,7 @@ to the database.
 
 from kb.tools.demo.datafiles import catalogue
 from kb.tools.demo.generator import generate_experiences
+from kb.tools.demo.networks import NetworkSeedResult, network_data, seed_networks
 from kb.tools.demo.seeding import (
     DEMO_ACCOUNTS,
     DEMO_EMAIL_DOMAIN,
@@ -25,10 +26,13 @@ from kb.tools.demo.seeding import (
 __all__ = [
     "DEMO_ACCOUNTS",
     "DEMO_EMAIL_DOMAIN",
+    "NetworkSeedResult",
     "SeedResult",
     "catalogue",
     "ensure_demo_accounts",
     "generate_experiences",
     "load_catalogue",
+    "network_data",
     "seed",
+    "seed_networks",
 ]
