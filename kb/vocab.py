@@ -97,6 +97,7 @@ MODERATION_STATES = {
     "published": "Publicerad",
     "pending": "Väntar på granskning",
     "hidden": "Dold",
+    "unconfirmed": "Väntar på att e-postadressen bekräftas",
 }
 
 SYSTEM_STATUSES = {

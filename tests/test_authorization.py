@@ -4,7 +4,7 @@ and admin. A route without a rule here fails the test, so no route is left ungua
 import pytest
 from sqlalchemy import select
 
-from kb import create_app
+from kb import create_app, mail_settings
 from kb.extensions import db
 from kb.models import Comment, Notification, PayrollSystem
 from tests.conftest import csrf_token
@@ -21,6 +21,14 @@ ACCESS = {
     "auth.login": "public",
     "auth.register": "public",
     "auth.logout": "member",
+    "auth.confirm": "public",
+    "auth.resend_confirmation": "member",
+    "auth.confirm_email_change": "public",
+    "auth.forgot_password": "public",
+    "auth.reset_password": "public",
+    "main.privacy": "public",
+    "main.terms": "public",
+    "account.unsubscribe": "public",
     "systems.index": "public",
     "systems.detail": "public",
     "compare.index": "public",
@@ -116,6 +124,9 @@ def world(app, factory):
             "system_id": db.session.scalar(select(PayrollSystem.id).where(
                 PayrollSystem.slug == "nytt")),
             "user_id": member, "notification_id": notification.id, "filename": "kb.css",
+            # A link token from mail (the other token routes answer 400 to it, as to
+            # any link that is not theirs, whoever asks).
+            "token": mail_settings.unsubscribe_token(member, ["answer"]),
         }
 
 

@@ -42,7 +42,7 @@ def _prepare(database_url: str, instance) -> list[str]:
     from kb import indexing
     from kb.database import upgrade_schema
     from kb.extensions import db
-    from kb.models import User
+    from kb.models import User, utcnow
     from kb.tools import demo
 
     app = make_app(database_url, instance)
@@ -51,7 +51,8 @@ def _prepare(database_url: str, instance) -> list[str]:
         upgrade_schema()
         demo.seed(200, seed=3)
         for n, email in enumerate(emails):
-            user = User(email=email, display_name=f"Medlem {n}", professional_role="lonechef")
+            user = User(email=email, display_name=f"Medlem {n}", professional_role="lonechef",
+                        email_confirmed_at=utcnow())
             user.set_password(PASSWORD, method=app.config["PASSWORD_HASH_METHOD"])
             db.session.add(user)
         db.session.commit()

@@ -5,12 +5,16 @@ hand plain values to the domain.
 """
 
 from kb.forms.accounts import (
+    ActionForm,
     DeleteAccountForm,
     EmailChangeForm,
+    ForgotPasswordForm,
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
     RegisterForm,
+    ResetPasswordForm,
+    mail_settings_form,
 )
 from kb.forms.admin import AuditFilterForm, InviteForm, MergeForm, ReasonForm, RoleForm
 from kb.forms.base import SwedishForm, SwedishMeta, SwedishQueryForm
@@ -18,8 +22,9 @@ from kb.forms.community import CommentForm, FlagForm, HideCommentForm, ProposeSy
 from kb.forms.experiences import ExperienceForm, experience_form
 
 __all__ = [
-    "AuditFilterForm", "CommentForm", "DeleteAccountForm", "EmailChangeForm", "ExperienceForm",
-    "FlagForm", "HideCommentForm", "InviteForm", "LoginForm", "MergeForm", "PasswordChangeForm",
-    "ProfileForm", "ProposeSystemForm", "ReasonForm", "RegisterForm", "RoleForm", "SwedishForm",
-    "SwedishMeta", "SwedishQueryForm", "experience_form",
+    "ActionForm", "AuditFilterForm", "CommentForm", "DeleteAccountForm", "EmailChangeForm",
+    "ExperienceForm", "FlagForm", "ForgotPasswordForm", "HideCommentForm", "InviteForm",
+    "LoginForm", "MergeForm", "PasswordChangeForm", "ProfileForm", "ProposeSystemForm",
+    "ReasonForm", "RegisterForm", "ResetPasswordForm", "RoleForm", "SwedishForm", "SwedishMeta",
+    "SwedishQueryForm", "experience_form", "mail_settings_form",
 ]

@@ -8,10 +8,12 @@ from kb.dates import utcnow
 from kb.models.catalogue import PayrollSystem
 from kb.models.community import Comment, Follow, HelpfulVote, Notification
 from kb.models.experiences import Experience, SatisfactionHistory
+from kb.models.mail import MailPreference, NotificationMail, OutboxMail
 from kb.models.members import InviteCode, Organisation, User
 from kb.models.moderation import AuditLog, Flag
 
 __all__ = [
     "AuditLog", "Comment", "Experience", "Flag", "Follow", "HelpfulVote", "InviteCode",
-    "Notification", "Organisation", "PayrollSystem", "SatisfactionHistory", "User", "utcnow",
+    "MailPreference", "Notification", "NotificationMail", "Organisation", "OutboxMail",
+    "PayrollSystem", "SatisfactionHistory", "User", "utcnow",
 ]

@@ -22,7 +22,10 @@ def new():
             form.system_id.data = system_id
     if form.validate_on_submit():
         experience = experiences.record(current_user, form.values())
-        if experience.moderation_state == "pending":
+        if experience.moderation_state == moderation.UNCONFIRMED:
+            flash("Tack! Din erfarenhet är sparad och publiceras när du har bekräftat din "
+                  "e-postadress med länken vi mejlade. Du ser den redan nu.", "success")
+        elif experience.moderation_state == "pending":
             flash("Tack! Din erfarenhet är sparad och publiceras när en moderator har granskat "
                   "den. Du ser den redan nu.", "success")
         else:

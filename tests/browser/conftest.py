@@ -69,7 +69,7 @@ def live_server(tmp_path_factory):
     from kb import indexing
     from kb.database import upgrade_schema
     from kb.extensions import db
-    from kb.models import Experience, PayrollSystem, User
+    from kb.models import Experience, PayrollSystem, User, utcnow
     from kb.tools import demo
 
     base = tmp_path_factory.mktemp("live")
@@ -80,7 +80,7 @@ def live_server(tmp_path_factory):
         for email, name, role in ((MEMBER, "Anna Andersson", "member"),
                                   (ADMIN, "Ada Admin", "admin")):
             user = User(email=email, display_name=name, site_role=role,
-                        professional_role="lonechef")
+                        professional_role="lonechef", email_confirmed_at=utcnow())
             user.set_password(PASSWORD, method=app.config["PASSWORD_HASH_METHOD"])
             db.session.add(user)
         db.session.commit()
@@ -260,6 +260,10 @@ PAGE_TYPES = [
     ("compare-choose", None, "/compare"),
     ("login", None, "/auth/login"),
     ("register", None, "/auth/register"),
+    ("forgot-password", None, "/auth/forgot"),
+    ("invalid-link", None, "/auth/reset/ogiltig-lank"),
+    ("privacy", None, "/integritet"),
+    ("terms", None, "/villkor"),
     ("account", MEMBER, "/account"),
     ("notifications", MEMBER, "/notifications"),
     ("admin", ADMIN, "/admin/"),
