@@ -63,7 +63,7 @@ MAIL_BACKEND = None  # chosen from MAIL_SERVER unless set (a Flask-Mailman backe
 # How often (seconds) each process looks for due mail when nothing woke it.
 MAIL_SEND_SECONDS = 10.0
 # A failed mail is tried again after this many seconds, doubling up to the maximum,
-# at most MAIL_MAX_ATTEMPTS times (about a day) before it is marked failed.
+# at most MAIL_MAX_ATTEMPTS times (some 14 hours) before it is marked failed.
 MAIL_RETRY_SECONDS = 30.0
 MAIL_RETRY_MAX_SECONDS = 3600.0
 MAIL_MAX_ATTEMPTS = 20

@@ -14,6 +14,7 @@ from kb.extensions import db
 from kb.models import Comment, OutboxMail, User
 from tests.conftest import PASSWORD, close, make_app, outbox
 from tests.mail_server import (
+    REQUEST_TIMEOUT,
     Browser,
     LiveKb,
     SmtpServer,
@@ -194,7 +195,8 @@ def test_a_mail_server_that_never_answers_holds_up_no_request(database_url, tmp_
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
-    kb = _serve(database_url, tmp_path / "live", silent.getsockname()[1], MAIL_TIMEOUT=30)
+    kb = _serve(database_url, tmp_path / "live", silent.getsockname()[1],
+                MAIL_TIMEOUT=REQUEST_TIMEOUT + 5)
     try:
         browser = Browser(kb.url)
         assert _register(browser, "karin@kommun.se")[0] == 302
@@ -203,6 +205,7 @@ def test_a_mail_server_that_never_answers_holds_up_no_request(database_url, tmp_
         assert browser.post_form("/auth/forgot", {"email": "karin@kommun.se"})[0] == 302
         assert browser.opens_account()
     finally:
-        silent.close()
+        silent.close()  # the waiting sender gets its answer: the connection is gone
+        wait_for(lambda: "sending" not in {m.status for m in outbox(app)}, seconds=30)
         kb.stop()
         close(kb.app)

@@ -40,6 +40,30 @@ class Report:
     failed: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed mail, read out of the database before the SMTP server is spoken to:
+    no transaction stays open while a server takes its time (on PostgreSQL an open
+    transaction would hold back every change-log follower)."""
+
+    id: int
+    recipient: str
+    subject: str
+    text_body: str
+    html_body: str
+    headers: str
+    message_id: str
+    attempts: int
+
+    @classmethod
+    def read(cls, mail_id: int) -> Claimed:
+        row = db.session.get(OutboxMail, mail_id, populate_existing=True)
+        claimed = cls(row.id, row.recipient, row.subject, row.text_body, row.html_body,
+                      row.headers, row.message_id, row.attempts)
+        db.session.commit()
+        return claimed
+
+
 class Unreachable(Exception):
     """The mail server could not be reached: stop this run, the rest waits."""
 
@@ -80,7 +104,7 @@ def send_due(limit: int = 100) -> Report:
                 break
             if not claim(mail_id, claim_id):
                 continue  # another process took it; look for the next
-            outgoing = db.session.get(OutboxMail, mail_id, populate_existing=True)
+            outgoing = Claimed.read(mail_id)
             try:
                 if connection is None:
                     connection = _open()
@@ -120,7 +144,7 @@ def _open():
     return connection
 
 
-def _message(outgoing: OutboxMail, connection) -> EmailMultiAlternatives:
+def _message(outgoing: Claimed, connection) -> EmailMultiAlternatives:
     headers = {**json.loads(outgoing.headers or "{}"), "Message-ID": outgoing.message_id}
     message = EmailMultiAlternatives(
         subject=outgoing.subject, body=outgoing.text_body,
@@ -144,7 +168,7 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:500]
 
 
-def _retry_or_fail(outgoing: OutboxMail, claim_id: str, error: str, report: Report) -> None:
+def _retry_or_fail(outgoing: Claimed, claim_id: str, error: str, report: Report) -> None:
     config = current_app.config
     if outgoing.attempts >= int(config["MAIL_MAX_ATTEMPTS"]):
         _finish(outgoing, claim_id, FAILED, error)
@@ -158,7 +182,7 @@ def _retry_or_fail(outgoing: OutboxMail, claim_id: str, error: str, report: Repo
     report.retried.append(outgoing.id)
 
 
-def _finish(outgoing: OutboxMail, claim_id: str, state: str, error: str = "",
+def _finish(outgoing: Claimed, claim_id: str, state: str, error: str = "",
             next_attempt_at=None) -> None:
     values = {"status": state, "claim": None, "lease_until": None, "last_error": error}
     if state == SENT:
