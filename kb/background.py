@@ -48,6 +48,7 @@ class Ticker:
         self._pid: int | None = None
         self._stop = threading.Event()
         self._wakes: dict[str, threading.Event] = {}
+        self._threads: list[threading.Thread] = []
 
     def add(self, name: str, run: Callable[[], None], every: float, lane: str = MAIN) -> None:
         self.jobs.append(Job(name, run, every, lane))
@@ -70,15 +71,22 @@ class Ticker:
                 return
             self._pid = os.getpid()
             self._stop.clear()
+            self._threads = []
             for lane in self._wakes:
                 name = "kb-background" if lane == MAIN else f"kb-background-{lane}"
-                threading.Thread(target=self._loop, args=(lane,), name=name,
-                                 daemon=True).start()
+                thread = threading.Thread(target=self._loop, args=(lane,), name=name,
+                                          daemon=True)
+                thread.start()
+                self._threads.append(thread)
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 0.0) -> None:
+        """Stop the threads after their current job; wait up to `wait` seconds for that."""
         self._stop.set()
         for wake in self._wakes.values():
             wake.set()
+        deadline = time.monotonic() + wait
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def run_due(self, now: float | None = None, lane: str | None = None) -> None:
         """Run every job (of one lane, or of all) whose time has come."""

@@ -104,7 +104,8 @@ class LiveKb:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
-        background.ticker(self.app).stop()
+        # The jobs finish what they do before the app's connections are closed.
+        background.ticker(self.app).stop(wait=30)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

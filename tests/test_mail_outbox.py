@@ -202,7 +202,7 @@ def test_a_commit_that_queued_mail_wakes_the_sender_at_once(app_with):
         _wait_for(lambda: SENT)
         assert [m.to for m in SENT] == [["karin@kommun.se"]]
     finally:
-        jobs.stop()
+        jobs.stop(wait=30)
 
 
 def _wait_for(condition, seconds: float = 10) -> None:
