@@ -54,6 +54,12 @@ def _resolve_paths(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if not app.config.get("INDEX_DIR"):
         app.config["INDEX_DIR"] = os.path.join(app.instance_path, "index")
+    if not app.config.get("MAIL_DIR"):
+        app.config["MAIL_DIR"] = os.path.join(app.instance_path, "mail")
+    if not app.config.get("MAIL_BACKEND"):
+        # With a server, SMTP; without one, the console and one .eml file per mail.
+        app.config["MAIL_BACKEND"] = "smtp" if app.config.get("MAIL_SERVER") else (
+            "kb.mail.files.EmailBackend")
 
 
 def _refuse_dev_secret_in_production(app: Flask) -> None:
@@ -64,6 +70,9 @@ def _refuse_dev_secret_in_production(app: Flask) -> None:
             "Refusing to start with the development secret key: set KB_SECRET_KEY "
             "or SECRET_KEY in instance/config.py."
         )
+    if app.config.get("MAIL_SERVER") and app.config["BASE_URL"] == default_config.BASE_URL:
+        app.logger.warning("KB_MAIL_SERVER is set but KB_BASE_URL is not: links in mail "
+                           "point to %s.", default_config.BASE_URL)
 
 
 def register_extensions(app: Flask) -> None:
@@ -75,6 +84,7 @@ def register_extensions(app: Flask) -> None:
         figure_caches,
         limiter,
         login_manager,
+        mail,
         migrate,
     )
 
@@ -85,10 +95,12 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     from kb import security
 
     security.init_app(app)
     register_projections(app)
+    register_mail(app)
     from kb.stats.cache import FigureCaches
 
     figure_caches.init_app(app, FigureCaches())
@@ -117,6 +129,22 @@ def register_projections(app: Flask) -> None:
 
     jobs = background.init_app(app)
     jobs.add("index", indexing.follow, every=float(app.config["INDEX_FOLLOW_SECONDS"]))
+
+
+def register_mail(app: Flask) -> None:
+    """Mail leaves through the outbox: notifications queue theirs in their own
+    transaction, and this process's "mail" job sends what waits, woken after each
+    commit that queued some."""
+    from kb import background, mail, notification_mail, notifications
+
+    mail.register_session_events()
+    notifications.on_notify(notification_mail.notified)
+    jobs = background.ticker(app)
+    config = app.config
+    jobs.add("mail", mail.send_due, every=float(config["MAIL_SEND_SECONDS"]), lane="mail")
+    jobs.add("mail-digest", notification_mail.send_digests,
+             every=float(config["MAIL_DIGEST_CHECK_SECONDS"]), lane="mail")
+    jobs.add("mail-cleanup", mail.cleanup, every=3600.0, lane="mail")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,12 +1,14 @@
 """Work a web process does on a timer, apart from requests.
 
-Each process runs one daemon thread that calls the registered jobs (following
-the change log into this server's index, sending waiting mail, ...) every few
-seconds inside an app context, so a server that gets no traffic still catches
-up, and a request never waits for the work. The thread starts with the
-process's first request (after gunicorn has forked its workers) and is started
-again in a forked child; `BACKGROUND_JOBS = False` turns it off (the test suite
-does, and drives the jobs itself where it tests them).
+Each process runs the registered jobs (following the change log into this
+server's index, sending waiting mail, ...) every few seconds inside an app
+context, so a server that gets no traffic still catches up, and a request never
+waits for the work. Jobs run in lanes, one daemon thread each: a slow mail server
+holds up the mail lane only, never the index. `wake(name)` runs a job at once
+(the mail sender after a commit that queued mail) instead of at its next turn.
+The threads start with the process's first request (after gunicorn has forked its
+workers) and are started again in a forked child; `BACKGROUND_JOBS = False` turns
+them off (the test suite does, and drives the jobs itself where it tests them).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from flask import Flask
 log = logging.getLogger(__name__)
 
 EXTENSION = "kb_background"
+MAIN = "main"
 
 
 @dataclass
@@ -30,11 +33,12 @@ class Job:
     name: str
     run: Callable[[], None]
     every: float
+    lane: str = MAIN
     due: float = 0.0
 
 
 class Ticker:
-    """The jobs of one app and the thread that runs them in this process."""
+    """The jobs of one app and the threads that run them in this process."""
 
     def __init__(self, app: Flask, tick: float = 0.5):
         self.app = app
@@ -43,13 +47,23 @@ class Ticker:
         self._lock = threading.Lock()
         self._pid: int | None = None
         self._stop = threading.Event()
+        self._wakes: dict[str, threading.Event] = {}
+        self._threads: list[threading.Thread] = []
 
-    def add(self, name: str, run: Callable[[], None], every: float) -> None:
-        self.jobs.append(Job(name, run, every))
+    def add(self, name: str, run: Callable[[], None], every: float, lane: str = MAIN) -> None:
+        self.jobs.append(Job(name, run, every, lane))
+        self._wakes.setdefault(lane, threading.Event())
+
+    def wake(self, name: str) -> None:
+        """Run the job at its lane's next look (within moments), not at its next turn."""
+        for job in self.jobs:
+            if job.name == name:
+                job.due = 0.0
+                self._wakes[job.lane].set()
 
     def ensure_running(self) -> None:
-        """Start the thread unless it runs in this process already (a forked child
-        inherits the flag but not the thread)."""
+        """Start the threads unless they run in this process already (a forked child
+        inherits the flag but not the threads)."""
         if self._pid == os.getpid():
             return
         with self._lock:
@@ -57,16 +71,28 @@ class Ticker:
                 return
             self._pid = os.getpid()
             self._stop.clear()
-            threading.Thread(target=self._loop, name="kb-background", daemon=True).start()
+            self._threads = []
+            for lane in self._wakes:
+                name = "kb-background" if lane == MAIN else f"kb-background-{lane}"
+                thread = threading.Thread(target=self._loop, args=(lane,), name=name,
+                                          daemon=True)
+                thread.start()
+                self._threads.append(thread)
 
-    def stop(self) -> None:
+    def stop(self, wait: float = 0.0) -> None:
+        """Stop the threads after their current job; wait up to `wait` seconds for that."""
         self._stop.set()
+        for wake in self._wakes.values():
+            wake.set()
+        deadline = time.monotonic() + wait
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
-    def run_due(self, now: float | None = None) -> None:
-        """Run every job whose time has come (what the thread does each tick)."""
+    def run_due(self, now: float | None = None, lane: str | None = None) -> None:
+        """Run every job (of one lane, or of all) whose time has come."""
         now = time.monotonic() if now is None else now
         for job in self.jobs:
-            if now < job.due:
+            if (lane is not None and job.lane != lane) or now < job.due:
                 continue
             job.due = now + job.every
             with self.app.app_context():
@@ -79,9 +105,14 @@ class Ticker:
 
                     db.session.remove()
 
-    def _loop(self) -> None:
-        while not self._stop.wait(self.tick):
-            self.run_due()
+    def _loop(self, lane: str) -> None:
+        wake = self._wakes[lane]
+        while not self._stop.is_set():
+            wake.wait(self.tick)
+            wake.clear()
+            if self._stop.is_set():
+                break
+            self.run_due(lane=lane)
 
 
 def init_app(app: Flask) -> Ticker:
@@ -94,3 +125,8 @@ def init_app(app: Flask) -> Ticker:
 
 def ticker(app: Flask) -> Ticker:
     return app.extensions[EXTENSION]
+
+
+def find(app: Flask) -> Ticker | None:
+    """The app's ticker, or None before init_app."""
+    return app.extensions.get(EXTENSION)

@@ -52,6 +52,7 @@ def create_user_command(email: str, role: str, display_name: str | None, passwor
             password=password,
             display_name=display_name or email.split("@")[0],
             site_role=role,
+            confirmed=True,  # the operator vouches for the address
         )
     except AccountError as error:
         raise click.ClickException(str(error)) from error
@@ -114,6 +115,50 @@ def bench_command(count: int, rounds: int, submits: int, as_json: bool, keep: bo
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else table(result))
 
 
+@click.command("mail-status")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many waiting and failed mails to list.")
+@with_appcontext
+def mail_status_command(limit: int) -> None:
+    """Mail waiting in the outbox, and mail that failed; exits 1 when some failed."""
+    from kb import mail
+
+    status = mail.status(limit)
+    click.echo(", ".join(f"{state}: {n}" for state, n in status.counts.items()))
+    for title, mails in (("Waiting", status.waiting), ("Failed", status.failed)):
+        if not mails:
+            continue
+        click.echo(f"\n{title}:")
+        for m in mails:
+            when = m.next_attempt_at.isoformat(" ", "seconds") if m.status != "failed" else ""
+            click.echo(f"  #{m.id} {m.kind} to {m.recipient}, {m.attempts} attempt(s)"
+                       + (f", next {when} UTC" if when else "")
+                       + (f"\n      last error: {m.last_error}" if m.last_error else ""))
+    if status.counts["failed"]:
+        raise SystemExit(1)
+
+
+@click.command("mail-send")
+@click.option("--retry-failed", is_flag=True, help="Put failed mail back in line first.")
+@with_appcontext
+def mail_send_command(retry_failed: bool) -> None:
+    """Send the mail that is due now (what each web process does on its own)."""
+    from kb import mail
+    from kb.mail.sending import retry_failed as requeue
+
+    if retry_failed:
+        click.echo(f"{requeue()} failed mail(s) put back in line.")
+    sent = retried = failed = 0
+    while True:
+        report = mail.send_due()
+        sent, retried, failed = (sent + len(report.sent), retried + len(report.retried),
+                                 failed + len(report.failed))
+        if not report.sent or report.retried:
+            break
+    click.echo(f"Sent {sent}, to try again later {retried}, failed {failed}.")
+
+
 def register(app: Flask) -> None:
-    for command in (init_db_command, create_user_command, seed_demo_command, bench_command):
+    for command in (init_db_command, create_user_command, seed_demo_command, bench_command,
+                    mail_status_command, mail_send_command):
         app.cli.add_command(command)

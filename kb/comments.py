@@ -3,6 +3,8 @@
 Members ask the author (and each other) follow-up questions and answer them;
 authors edit or delete their own; moderators hide and restore any (audited).
 Hidden comments are read only by moderators; others see "Dold av moderator".
+A comment by a member whose address is not yet confirmed waits (UNCONFIRMED), seen
+only by its author and moderators, and is published when the address is confirmed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from kb.extensions import db
 from kb.models import Comment, Experience, User, utcnow
 from kb.policy import COMMENT_HIDDEN as HIDDEN
 from kb.policy import COMMENT_PUBLISHED as PUBLISHED
+from kb.policy import COMMENT_UNCONFIRMED as UNCONFIRMED
 from kb.policy import Audience
 
 BODY_MAX = 3000
@@ -109,23 +112,20 @@ def add(experience: Experience, author: User, body: str, parent: Comment | None 
         author_id=author.id,
         parent_id=parent.id if parent is not None else None,
         body=body.strip(),
-        moderation_state=PUBLISHED,
+        # Until the author's address is confirmed the comment waits, and tells nobody.
+        moderation_state=PUBLISHED if author.is_confirmed else UNCONFIRMED,
         created_at=utcnow(),
     )
     db.session.add(comment)
     db.session.flush()
-    if parent is None:
-        notifications.notify(experience.author_id, notifications.QUESTION,
-                             experience=experience, comment=comment, actor_id=author.id)
-    else:
-        notifications.notify(parent.author_id, notifications.ANSWER,
-                             experience=experience, comment=comment, actor_id=author.id)
+    if comment.moderation_state == PUBLISHED:
+        notifications.notify_about_comment(comment)
     db.session.commit()
     return comment
 
 
 def edit(comment: Comment, body: str) -> None:
-    if comment.moderation_state != PUBLISHED:
+    if comment.moderation_state not in (PUBLISHED, UNCONFIRMED):
         raise Forbidden("En dold kommentar kan inte ändras.")
     comment.body = body.strip()
     comment.updated_at = utcnow()

@@ -17,6 +17,7 @@ from kb.extensions import db
 from kb.models import Experience, Follow, HelpfulVote, PayrollSystem, User, utcnow
 
 OWN_VOTE = "Du kan inte markera din egen erfarenhet som hjälpsam."
+UNCONFIRMED_VOTE = "Bekräfta din e-postadress innan du markerar erfarenheter som hjälpsamma."
 NOT_PUBLISHED = "Det går bara att rösta på publicerade erfarenheter."
 
 # Orders for lists of experiences (system pages; search uses the same columns).
@@ -39,6 +40,7 @@ def can_vote(user: User | None, experience: Experience) -> bool:
         user is not None and user.is_authenticated
         and experience.author_id != user.id
         and experience.moderation_state == "published"
+        and user.is_confirmed
     )
 
 
@@ -52,6 +54,8 @@ def set_helpful(user: User, experience: Experience, wanted: bool | None = None) 
     """
     if experience.author_id == user.id:
         raise Forbidden(OWN_VOTE)
+    if not user.is_confirmed:  # a vote counts for all to see, like anything published
+        raise Forbidden(UNCONFIRMED_VOTE)
     if experience.moderation_state != "published":
         raise Forbidden(NOT_PUBLISHED)
     voted = has_voted(user, experience)

@@ -1,5 +1,7 @@
 """Default settings. Override in instance/config.py or with KB_* environment variables."""
 
+from datetime import timedelta
+
 DEV_SECRET_KEY = "dev"
 
 SECRET_KEY = DEV_SECRET_KEY
@@ -18,6 +20,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 MIN_PASSWORD_LENGTH = 10
+# Longer passwords are refused: hashing them costs the server, and nobody types more.
+MAX_PASSWORD_LENGTH = 128
+# zxcvbn's score (0–4) a new password needs: 3 is "safely unguessable" for an online attack
+# and hard for an offline one.
+MIN_PASSWORD_SCORE = 3
+# "Håll mig inloggad" keeps a member logged in this long on that browser.
+REMEMBER_COOKIE_DURATION = timedelta(days=30)
 PASSWORD_HASH_METHOD = "scrypt"
 WTF_I18N_ENABLED = False  # WTForms' own Swedish messages (Meta.locales)
 RATELIMIT_STORAGE_URI = "memory://"
@@ -25,6 +34,49 @@ RATELIMIT_ENABLED = True
 # Login attempts allowed, per e-mail address and per client address.
 LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
 LOGIN_LIMIT_PER_ADDRESS = "20 per minute;100 per hour"
+# Registrations per e-mail address (each sends a mail to it) and per client address.
+REGISTER_LIMIT_PER_ACCOUNT = "3 per hour;10 per day"
+REGISTER_LIMIT_PER_ADDRESS = "10 per hour;50 per day"
+# "Glömt lösenordet?" requests per e-mail address and per client address.
+RESET_LIMIT_PER_ACCOUNT = "3 per hour;10 per day"
+RESET_LIMIT_PER_ADDRESS = "10 per hour;50 per day"
+# Confirmation links sent again, per member.
+CONFIRM_RESEND_LIMIT = "3 per hour;10 per day"
+# How long the links in mail work.
+CONFIRM_LINK_HOURS = 48
+RESET_LINK_MINUTES = 60
+
+# The site's own address: every link in a mail starts with it.
+BASE_URL = "http://127.0.0.1:5000"
+# Mail. Without MAIL_SERVER, messages are written to the console and to MAIL_DIR
+# (instance/mail/ by default) instead of being sent.
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False  # STARTTLS, usually with port 587
+MAIL_USE_SSL = False  # TLS from the start, usually with port 465
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_FROM = "kb <kb@localhost>"
+MAIL_TIMEOUT = 10  # seconds per SMTP connection step
+MAIL_DIR = None
+MAIL_BACKEND = None  # chosen from MAIL_SERVER unless set (a Flask-Mailman backend)
+# How often (seconds) each process looks for due mail when nothing woke it.
+MAIL_SEND_SECONDS = 10.0
+# A failed mail is tried again after this many seconds, doubling up to the maximum,
+# at most MAIL_MAX_ATTEMPTS times (some 14 hours) before it is marked failed.
+MAIL_RETRY_SECONDS = 30.0
+MAIL_RETRY_MAX_SECONDS = 3600.0
+MAIL_MAX_ATTEMPTS = 20
+# A process that claimed a mail has this long to send it before another may.
+MAIL_LEASE_SECONDS = 300.0
+# Sent mail is kept this many days (failed mail longer, for `kb mail-status`).
+MAIL_KEEP_SENT_DAYS = 30
+MAIL_KEEP_FAILED_DAYS = 90
+# Weekly digests: the days between two, and how often (seconds) a process checks.
+MAIL_DIGEST_DAYS = 7
+MAIL_DIGEST_CHECK_SECONDS = 600.0
+# Shown on /integritet as where to turn with questions about personal data.
+CONTACT_EMAIL = None
 # How many reverse proxies in front of kb set X-Forwarded-For/-Proto (0: none).
 TRUSTED_PROXIES = 0
 # Each web process runs its timed jobs (kb.background) in a thread of its own.

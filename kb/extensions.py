@@ -4,6 +4,7 @@ from flask import current_app, has_app_context
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -31,6 +32,7 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."
 login_manager.login_message_category = "info"
+mail = Mail()
 # Storage comes from RATELIMIT_STORAGE_URI (memory by default, Redis when configured).
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
 

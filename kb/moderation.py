@@ -7,11 +7,17 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from kb import audit
+from kb import audit, notifications
 from kb.errors import Invalid, NotFound
 from kb.extensions import db
-from kb.models import Experience, Flag, PayrollSystem, User, utcnow
+from kb.models import Comment, Experience, Flag, PayrollSystem, User, utcnow
+from kb.models.members import new_session_token
 from kb.notifications import notify_followers
+from kb.policy import COMMENT_PUBLISHED, COMMENT_UNCONFIRMED
+
+# What a member writes before confirming their address waits in this state (for
+# experiences and comments alike), read only by them and by moderators.
+UNCONFIRMED = "unconfirmed"
 
 FLAGS_THAT_HIDE = 3
 AUTO_HIDDEN_NOTE = "Dold i väntan på granskning efter anmälningar från medlemmar."
@@ -22,7 +28,10 @@ class ModerationError(Invalid):
 
 
 def initial_state(author: User) -> str:
-    """New experiences wait for a moderator with premoderation on, and a new member's first."""
+    """New experiences wait for the author's confirmed address, then for a moderator with
+    premoderation on, and a new member's first."""
+    if not author.is_confirmed:
+        return UNCONFIRMED
     if author.is_moderator:
         return "published"
     if current_app.config.get("PREMODERATION"):
@@ -33,6 +42,30 @@ def initial_state(author: User) -> str:
         )
     )
     return "published" if published_before else "pending"
+
+
+def initial_comment_state(author: User) -> str:
+    return COMMENT_PUBLISHED if author.is_confirmed else COMMENT_UNCONFIRMED
+
+
+def release_unconfirmed(author: User) -> None:
+    """The author confirmed their address: what they wrote meanwhile goes the way it
+    would have gone – experiences by initial_state (published, or to the queue),
+    questions and answers published – and the notifications follow."""
+    waiting = db.session.scalars(
+        select(Experience).where(Experience.author_id == author.id,
+                                 Experience.moderation_state == UNCONFIRMED)
+        .order_by(Experience.created_at, Experience.id)).all()
+    for experience in waiting:
+        experience.moderation_state = initial_state(author)
+        db.session.flush()  # the next one counts this one if it was published
+        notify_followers(experience, commit=False)
+    for comment in db.session.scalars(
+            select(Comment).where(Comment.author_id == author.id,
+                                  Comment.moderation_state == COMMENT_UNCONFIRMED)
+            .order_by(Comment.created_at, Comment.id)):
+        comment.moderation_state = COMMENT_PUBLISHED
+        notifications.notify_about_comment(comment)
 
 
 def open_flags(experience: Experience) -> list[Flag]:
@@ -54,7 +87,9 @@ def raise_flag(experience: Experience, reporter: User, reason: str) -> Flag:
     flag = Flag(experience=experience, reporter_id=reporter.id, reason=reason)
     db.session.add(flag)
     db.session.flush()
-    enough = len(open_flags(experience)) >= FLAGS_THAT_HIDE
+    # Only reports from confirmed addresses hide: new accounts are cheap to make.
+    enough = sum(1 for f in open_flags(experience)
+                 if f.reporter is not None and f.reporter.is_confirmed) >= FLAGS_THAT_HIDE
     if enough and experience.moderation_state == "published":
         experience.moderation_state = "hidden"
         experience.moderation_note = AUTO_HIDDEN_NOTE
@@ -115,6 +150,8 @@ def set_active(user: User, active: bool, admin: User, reason: str) -> None:
     if user.id == admin.id:
         raise ModerationError("Du kan inte inaktivera ditt eget konto här.")
     user.active = active
+    if not active:
+        user.session_token = new_session_token()  # logged out everywhere, at once
     audit.record(admin, "user.activate" if active else "user.deactivate", user, reason)
     db.session.commit()
 

@@ -2,12 +2,16 @@
 and what happens in their networks (meetings, questions, members).
 
 Notifications are rows in the database, added in the same transaction as the
-event they tell about; nothing is e-mailed. A notification is shown only while
-its member may still read what it points to: an experience they may read, a
-network they are still a member of.
+event they tell about. A notification is shown only while its member may still
+read what it points to: an experience they may read, a network they are still a
+member of. Whoever else must hear of a new notification (the mail of
+kb.notification_mail) registers with `on_notify` and is told in the same
+transaction, whatever the kind.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import joinedload
@@ -43,6 +47,14 @@ KINDS = {
 
 PER_PAGE = 30
 
+_listeners: list[Callable[[Notification], None]] = []
+
+
+def on_notify(listener: Callable[[Notification], None]) -> None:
+    """Call `listener(notification)` for every notification added (once per listener)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
 
 def notify(user_id: int | None, kind: str, *, experience: Experience | None = None,
            comment: Comment | None = None, actor_id: int | None = None,
@@ -67,7 +79,20 @@ def notify(user_id: int | None, kind: str, *, experience: Experience | None = No
         created_at=utcnow(),
     )
     db.session.add(notification)
+    for listener in list(_listeners):
+        listener(notification)
     return notification
+
+
+def notify_about_comment(comment: Comment) -> None:
+    """A published question tells the experience's author; an answer tells the asker."""
+    experience = comment.experience
+    if comment.parent_id is None:
+        notify(experience.author_id, QUESTION, experience=experience, comment=comment,
+               actor_id=comment.author_id)
+    else:
+        notify(comment.parent.author_id, ANSWER, experience=experience, comment=comment,
+               actor_id=comment.author_id)
 
 
 def notify_followers(experience: Experience, *, commit: bool = True) -> int:
@@ -127,6 +152,17 @@ def _base_query(user: User):
         .outerjoin(Comment, Comment.id == Notification.comment_id)
         .where(*_readable(user))
     )
+
+
+def readable_among(user: User, notification_ids: list[int]) -> list[Notification]:
+    """Those of these notifications the member may still read, oldest first."""
+    if not notification_ids:
+        return []
+    return list(db.session.scalars(
+        _base_query(user).options(joinedload(Notification.experience)
+                                  .joinedload(Experience.system))
+        .where(Notification.id.in_(notification_ids))
+        .order_by(Notification.created_at, Notification.id)))
 
 
 def unread_count(user: User) -> int:

@@ -16,7 +16,11 @@ masks. The rules:
   only; what is shared with networks counts only for the members of those networks
   (a moderator's figures too: they count what the moderator's own networks see);
 - a comment is read with its experience while published; hidden ones only by
+  moderators; one waiting for its author's e-mail confirmation by its author and
   moderators; a deleted question shows only as a placeholder.
+- what a member writes before confirming their address waits: experiences in the
+  state "unconfirmed" (read like pending ones: by the author and moderators) and
+  comments likewise.
 """
 
 from __future__ import annotations
@@ -122,18 +126,21 @@ def may_change(audience: Audience, experience) -> bool:
 
 # Comments --------------------------------------------------------------------------------
 
-COMMENT_PUBLISHED, COMMENT_HIDDEN = "published", "hidden"
+COMMENT_PUBLISHED, COMMENT_HIDDEN, COMMENT_UNCONFIRMED = "published", "hidden", "unconfirmed"
 
 
 def readable_comment_states(audience: Audience) -> frozenset[str]:
     """The moderation states of comments whose text the audience may read (their
     experience being readable)."""
     if audience.moderator:
-        return frozenset({COMMENT_PUBLISHED, COMMENT_HIDDEN})
+        return frozenset({COMMENT_PUBLISHED, COMMENT_HIDDEN, COMMENT_UNCONFIRMED})
     return frozenset({COMMENT_PUBLISHED})
 
 
 def may_read_comment(audience: Audience, comment) -> bool:
+    own = audience.is_member and comment.author_id == audience.member_id
+    if comment.moderation_state == COMMENT_UNCONFIRMED and own:
+        return True
     return comment.moderation_state in readable_comment_states(audience)
 
 

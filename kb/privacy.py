@@ -1,8 +1,17 @@
 """What kb holds about a member: changing it, taking it out, and leaving."""
 
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 
-from kb.accounts import AccountError, find_by_email, set_password
+from kb import mail, mail_settings, tokens
+from kb.accounts import (
+    AccountError,
+    end_sessions,
+    find_by_email,
+    mark_confirmed,
+    require_acceptable_password,
+    set_password,
+)
 from kb.extensions import db
 from kb.models import (
     Comment,
@@ -10,13 +19,20 @@ from kb.models import (
     Flag,
     Follow,
     HelpfulVote,
+    MailPreference,
     MeetingResponse,
     NetworkMembership,
     NetworkQuestion,
     Notification,
+    NotificationMail,
     Organisation,
+    OutboxMail,
     User,
+    utcnow,
 )
+
+EMAIL_CHANGE_MAIL = "email_change"
+EMAIL_TAKEN_MAIL = "email_taken"
 
 EXPERIENCE_EXPORT_FIELDS = (
     "id", "sector", "size_band", "employees_paid", "reviewer_role", "deployment", "in_use_since",
@@ -50,6 +66,7 @@ def export(user: User) -> dict:
             "professional_role": user.professional_role,
             "created_at": _iso(user.created_at),
             "last_login_at": _iso(user.last_login_at),
+            "email_confirmed_at": _iso(user.email_confirmed_at),
             "organisation": None if organisation is None else {
                 "name": organisation.name, "sector": organisation.sector,
                 "size_band": organisation.size_band,
@@ -100,6 +117,13 @@ def export(user: User) -> dict:
             {"experience_id": f.experience_id, "reason": f.reason, "created_at": _iso(f.created_at)}
             for f in db.session.scalars(select(Flag).where(Flag.reporter_id == user.id))
         ],
+        "mail_settings": mail_settings.frequencies(user.id),
+        "mail": [
+            {"subject": m.subject, "status": m.status, "created_at": _iso(m.created_at),
+             "sent_at": _iso(m.sent_at)}
+            for m in db.session.scalars(
+                select(OutboxMail).where(OutboxMail.user_id == user.id).order_by(OutboxMail.id))
+        ],
     }
 
 
@@ -116,20 +140,69 @@ def save_profile(user: User, *, display_name: str, professional_role: str,
     db.session.commit()
 
 
-def change_email(user: User, new_email: str, password: str) -> None:
+def request_email_change(user: User, new_email: str, password: str) -> None:
+    """Mail a confirmation link to the new address; the old one stays until it is used.
+
+    The answer is the same when the new address belongs to another account (its owner
+    is told someone tried), so the form cannot be used to find out who is a member.
+    """
     if not user.check_password(password):
         raise AccountError("Lösenordet stämmer inte.", field="current_password")
+    new_email = User.normalise_email(new_email)
+    if new_email == user.email:
+        raise AccountError("Det är redan din e-postadress.", field="email")
+    owner = find_by_email(new_email)
+    if owner is not None:
+        mail.queue(EMAIL_TAKEN_MAIL, owner.email,
+                   "Någon försökte byta till din e-postadress på kb", "email_taken",
+                   user_id=owner.id, name=owner.display_name, email=owner.email)
+    else:
+        token = tokens.sign(tokens.CHANGE_EMAIL,
+                            {"u": user.id, "old": user.email, "new": new_email})
+        mail.queue(EMAIL_CHANGE_MAIL, new_email, "Bekräfta din nya e-postadress på kb",
+                   "email_change", user_id=user.id, name=user.display_name,
+                   old_email=user.email, new_email=new_email,
+                   url=mail.link("auth.confirm_email_change", token=token),
+                   hours=current_app.config["CONFIRM_LINK_HOURS"])
+    db.session.commit()
+
+
+def email_change_for(token: str) -> tuple[User, str] | None:
+    """The member and new address of a valid e-mail change link, while the member still
+    has the address it was made for (so it works once)."""
+    hours = float(current_app.config["CONFIRM_LINK_HOURS"])
+    payload = tokens.load(tokens.CHANGE_EMAIL, token, max_age=hours * 3600)
+    if payload is None or not isinstance(payload.get("u"), int):
+        return None
+    user = db.session.get(User, payload["u"])
+    new_email = payload.get("new")
+    if (user is None or not user.active or not isinstance(new_email, str)
+            or not tokens.same(payload.get("old"), user.email)):
+        return None
+    return user, new_email
+
+
+def change_email(user: User, new_email: str) -> None:
+    """The member followed the link to the new address: it is theirs, and confirmed."""
     other = find_by_email(new_email)
     if other is not None and other.id != user.id:
-        raise AccountError("Det finns redan ett konto med den e-postadressen.", field="email")
+        raise AccountError("Adressen hör redan till ett annat konto.", field="email")
     user.email = User.normalise_email(new_email)
+    if user.is_confirmed:
+        user.email_confirmed_at = utcnow()
+    else:
+        mark_confirmed(user)  # and what they wrote meanwhile is published
     db.session.commit()
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """A new password; every other session of the member ends (the caller logs the
+    current one in again with the new token)."""
     if not user.check_password(current):
         raise AccountError("Lösenordet stämmer inte.", field="current_password")
+    require_acceptable_password(new, user.email, user.display_name)
     set_password(user, new)
+    end_sessions(user, commit=False)
     db.session.commit()
 
 
@@ -150,7 +223,8 @@ def delete_account(user: User, password: str, *, keep_experiences: bool) -> None
         update(Comment).where(Comment.author_id == user.id).values(author_id=None)
         .execution_options(synchronize_session=False)
     )
-    for model in (HelpfulVote, Follow, Notification):
+    for model in (HelpfulVote, Follow, NotificationMail, Notification, MailPreference,
+                  OutboxMail):
         db.session.execute(delete(model).where(model.user_id == user.id)
                            .execution_options(synchronize_session=False))
     if voted:

@@ -136,6 +136,7 @@ MODERATION_STATES = {
     "published": "Publicerad",
     "pending": "Väntar på granskning",
     "hidden": "Dold",
+    "unconfirmed": "Väntar på att e-postadressen bekräftas",
 }
 
 SYSTEM_STATUSES = {

@@ -28,6 +28,9 @@ def make_app(database_url: str, instance_path, **overrides):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "INDEX_DIR": str(instance_path / "index"),
+        # No mail server: mail that a test sends goes to files here (kb.mail.files).
+        "MAIL_DIR": str(instance_path / "mail"),
+        "BASE_URL": "https://kb.example.se",
         "WTF_CSRF_ENABLED": True,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
@@ -170,8 +173,10 @@ class Factory:
         self.app = app
         self._n = count(1)
 
-    def user(self, email=None, password=PASSWORD, site_role="member", **fields):
-        from kb.models import User
+    def user(self, email=None, password=PASSWORD, site_role="member", confirmed=True, **fields):
+        """A member whose address is confirmed (confirmed=False: one who has just
+        registered and not yet followed the link)."""
+        from kb.models import User, utcnow
 
         with self.app.app_context():
             n = next(self._n)
@@ -180,6 +185,7 @@ class Factory:
                 display_name=fields.pop("display_name", f"Medlem {n}"),
                 site_role=site_role,
                 professional_role=fields.pop("professional_role", "lonechef"),
+                email_confirmed_at=utcnow() if confirmed else None,
                 **fields,
             )
             user.set_password(password, method=self.app.config["PASSWORD_HASH_METHOD"])
@@ -251,6 +257,34 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+def outbox(app, **where) -> list:
+    """The mails kb has queued (kb.models.OutboxMail), oldest first, as plain objects:
+    recipient, subject, text, html, headers, kind, status."""
+    import json
+    from types import SimpleNamespace
+
+    from sqlalchemy import select
+
+    from kb.models import OutboxMail
+
+    with app.app_context():
+        query = select(OutboxMail).order_by(OutboxMail.id)
+        for name, value in where.items():
+            query = query.where(getattr(OutboxMail, name) == value)
+        return [SimpleNamespace(id=m.id, recipient=m.recipient, subject=m.subject,
+                                text=m.text_body, html=m.html_body, kind=m.kind,
+                                status=m.status, attempts=m.attempts,
+                                headers=json.loads(m.headers))
+                for m in db.session.scalars(query)]
+
+
+def link_in(text: str, path: str) -> str:
+    """The first absolute link in a mail's text whose path starts with `path`."""
+    match = re.search(r"https?://[^\s/]+(" + re.escape(path) + r"[^\s>]*)", text)
+    assert match, f"no link to {path} in:\n{text}"
+    return match.group(1)
 
 
 def main_content(response) -> str:

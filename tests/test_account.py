@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from kb.extensions import db
 from kb.models import Experience, User
-from tests.conftest import PASSWORD, csrf_token, main_content
+from tests.conftest import PASSWORD, csrf_token, link_in, main_content, outbox
 
 
 def _post(client, which, data):
@@ -33,16 +33,28 @@ def test_change_profile_email_and_password(client, app, factory, auth):
         "profile-size_band": "5000+"})
     assert response.status_code == 302
 
+    # An address that has an account answers like any other (the form tells nobody who
+    # is a member); its owner hears of the attempt, and it never becomes Lena's.
     taken = _post(client, "email", {"email-email": "UPPTAGEN@region.se",
                                     "email-current_password": PASSWORD})
-    assert taken.status_code == 422
-    assert "Det finns redan ett konto med den e-postadressen." in taken.text
+    assert taken.status_code == 302
+    assert "Vi har skickat en länk till upptagen@region.se" in client.get("/account").text
+    [warning] = outbox(app, recipient="upptagen@region.se")
+    assert "/auth/email/" not in warning.text
     wrong = _post(client, "email", {"email-email": "ny@region.se",
                                     "email-current_password": "fel"})
     assert "Lösenordet stämmer inte." in wrong.text
     assert 'value="ny@region.se"' in wrong.text
     assert _post(client, "email", {"email-email": "Ny@Region.se",
                                    "email-current_password": PASSWORD}).status_code == 302
+    # The old address holds until the new one is confirmed through the link sent to it.
+    assert "lena@region.se" in client.get("/account").text
+    [change] = outbox(app, recipient="ny@region.se")
+    link = link_in(change.text, "/auth/email/")
+    confirmed = client.post(link, data={"csrf_token": csrf_token(client.get(link))})
+    assert confirmed.status_code == 302
+    assert client.post(link, data={"csrf_token": csrf_token(client.get("/account"))}
+                       ).status_code == 400  # used once
 
     short = _post(client, "password", {"password-current_password": PASSWORD,
                                        "password-password": "kort",

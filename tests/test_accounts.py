@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from kb.extensions import db
 from kb.models import User
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, csrf_token, outbox
 
 
 def register(client, **overrides):
@@ -18,18 +18,27 @@ def register(client, **overrides):
         "organisation_name": "Exempelby kommun",
         "sector": "kommun",
         "size_band": "1000-4999",
+        "accept_terms": "y",
         "csrf_token": csrf_token(page),
     }
     data.update(overrides)
     return client.post("/auth/register", data=data)
 
 
-def test_register_logs_the_member_in_and_stores_a_hash(client, app):
+def test_register_mails_a_confirmation_and_the_member_logs_in_at_once(client, app, auth):
     response = register(client)
     assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+    assert "Vi har skickat ett mejl till karin@kommun.se" in client.get(
+        response.headers["Location"]).text
+    [confirmation] = outbox(app)
+    assert confirmation.recipient == "karin@kommun.se"
+    assert "/auth/confirm/" in confirmation.text
+    assert auth.login("karin@kommun.se").status_code == 302
     home = client.get("/")
     assert "Karin Lönechef" in home.text
     assert "Logga ut" in home.text
+    assert "Bekräfta din e-postadress" in home.text  # not confirmed yet
     with app.app_context():
         user = db.session.scalar(select(User))
         assert user.email == "karin@kommun.se"
@@ -37,14 +46,20 @@ def test_register_logs_the_member_in_and_stores_a_hash(client, app):
         assert user.check_password(PASSWORD)
         assert user.organisation.sector == "kommun"
         assert user.organisation.size_band == "1000-4999"
+        assert user.email_confirmed_at is None
 
 
-def test_email_is_unique_regardless_of_case(client):
-    register(client)
-    client.post("/auth/logout", data={"csrf_token": csrf_token(client.get("/"))})
-    response = register(client, email="KARIN@Kommun.SE")
-    assert response.status_code == 422
-    assert "Det finns redan ett konto med den e-postadressen." in response.text
+def test_email_is_unique_regardless_of_case(client, app):
+    first = register(client)
+    again = register(client, email="KARIN@Kommun.SE", display_name="Någon annan")
+    # The same answer as for a new address: nothing tells that the address has an account.
+    assert again.status_code == first.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    with app.app_context():
+        assert [u.display_name for u in db.session.scalars(select(User))] == ["Karin Lönechef"]
+    attempt = outbox(app)[-1]
+    assert attempt.recipient == "karin@kommun.se"
+    assert "försökte just skapa ett nytt konto" in attempt.text
 
 
 def test_registration_errors_are_swedish_and_keep_the_input(client):
@@ -58,6 +73,13 @@ def test_registration_errors_are_swedish_and_keep_the_input(client):
     assert 'value="inte-en-adress"' in response.text
     assert 'value="Karin Lönechef"' in response.text
     assert 'aria-describedby="email-error"' in response.text
+
+
+def test_registering_needs_the_terms_accepted(client):
+    response = register(client, accept_terms="")
+    assert response.status_code == 422
+    assert "Du behöver godkänna villkoren för att bli medlem." in response.text
+    assert 'href="/villkor"' in response.text and 'href="/integritet"' in response.text
 
 
 def test_login_with_wrong_password_says_so(client, factory):

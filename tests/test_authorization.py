@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from kb import create_app
+from kb import create_app, mail_settings
 from kb.extensions import db
 from kb.models import (
     Comment,
@@ -33,6 +33,14 @@ ACCESS = {
     "auth.login": "public",
     "auth.register": "public",
     "auth.logout": "member",
+    "auth.confirm": "public",
+    "auth.resend_confirmation": "member",
+    "auth.confirm_email_change": "public",
+    "auth.forgot_password": "public",
+    "auth.reset_password": "public",
+    "main.privacy": "public",
+    "main.terms": "public",
+    "account.unsubscribe": "public",
     "systems.index": "public",
     "systems.detail": "public",
     "compare.index": "public",
@@ -194,12 +202,15 @@ def world(app, factory):
         db.session.add(answer)
         db.session.commit()
         return {
-            "membership_id": request.id, "invite_id": invite.id, "token": invite.token,
+            "membership_id": request.id, "invite_id": invite.id, "invite_token": invite.token,
             "meeting_id": meeting.id, "question_id": question.id, "answer_id": answer.id,
             "experience_id": experience, "comment_id": comment.id, "slug": "heroma",
             "system_id": db.session.scalar(select(PayrollSystem.id).where(
                 PayrollSystem.slug == "nytt")),
             "user_id": member, "notification_id": notification.id, "filename": "kb.css",
+            # A link token from mail (the other token routes answer 400 to it, as to
+            # any link that is not theirs, whoever asks).
+            "token": mail_settings.unsubscribe_token(member, ["answer"]),
         }
 
 
@@ -213,6 +224,7 @@ def _url(rule, world):
     values = {**world, "which": "profile", "action": ACTIONS.get(rule.endpoint)}
     if rule.endpoint.startswith(NETWORK_ENDPOINTS):
         values["slug"] = NETWORK_SLUG
+        values["token"] = world["invite_token"]  # a network's invite link
     return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
 
 

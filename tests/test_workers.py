@@ -45,7 +45,7 @@ def _prepare(database_url: str, instance) -> list[str]:
     from kb import indexing
     from kb.database import upgrade_schema
     from kb.extensions import db
-    from kb.models import PayrollSystem, User
+    from kb.models import PayrollSystem, User, utcnow
     from kb.tools import demo
 
     app = make_app(database_url, instance)
@@ -57,7 +57,8 @@ def _prepare(database_url: str, instance) -> list[str]:
         db.session.add_all(PayrollSystem(slug=f"provsystem-{n}", name=f"Provsystem {n}")
                            for n in range(EXTRA_SYSTEMS))
         for n, email in enumerate(emails):
-            user = User(email=email, display_name=f"Medlem {n}", professional_role="lonechef")
+            user = User(email=email, display_name=f"Medlem {n}", professional_role="lonechef",
+                        email_confirmed_at=utcnow())
             user.set_password(PASSWORD, method=app.config["PASSWORD_HASH_METHOD"])
             db.session.add(user)
         db.session.commit()

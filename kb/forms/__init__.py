@@ -5,12 +5,16 @@ hand plain values to the domain.
 """
 
 from kb.forms.accounts import (
+    ActionForm,
     DeleteAccountForm,
     EmailChangeForm,
+    ForgotPasswordForm,
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
     RegisterForm,
+    ResetPasswordForm,
+    mail_settings_form,
 )
 from kb.forms.admin import AuditFilterForm, InviteForm, MergeForm, ReasonForm, RoleForm
 from kb.forms.base import SwedishForm, SwedishMeta, SwedishQueryForm
@@ -28,10 +32,11 @@ from kb.forms.networks import (
 )
 
 __all__ = [
-    "AuditFilterForm", "CloseNetworkForm", "CommentForm", "InviteLinkForm", "MeetingAnswerForm",
-    "MeetingForm", "MeetingNotesForm", "NetworkAnswerForm", "NetworkForm",
-    "NetworkQuestionForm", "DeleteAccountForm", "EmailChangeForm", "ExperienceForm",
-    "FlagForm", "HideCommentForm", "InviteForm", "LoginForm", "MergeForm", "PasswordChangeForm",
-    "ProfileForm", "ProposeSystemForm", "ReasonForm", "RegisterForm", "RoleForm", "SwedishForm",
-    "SwedishMeta", "SwedishQueryForm", "experience_form",
+    "ActionForm", "AuditFilterForm", "CloseNetworkForm", "CommentForm", "DeleteAccountForm",
+    "EmailChangeForm", "experience_form", "ExperienceForm", "FlagForm", "ForgotPasswordForm",
+    "HideCommentForm", "InviteForm", "InviteLinkForm", "LoginForm", "mail_settings_form",
+    "MeetingAnswerForm", "MeetingForm", "MeetingNotesForm", "MergeForm", "NetworkAnswerForm",
+    "NetworkForm", "NetworkQuestionForm", "PasswordChangeForm", "ProfileForm",
+    "ProposeSystemForm", "ReasonForm", "RegisterForm", "ResetPasswordForm", "RoleForm",
+    "SwedishForm", "SwedishMeta", "SwedishQueryForm",
 ]

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -13,15 +20,25 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from kb import vocab
+from kb import passwords, vocab
 from kb.forms.base import CHOOSE, REQUIRED, SwedishForm, choices
 
 EMAIL_EXAMPLE = "Ange en giltig e-postadress, till exempel namn@kommun.se."
 
 
-def _validate_password_length(form, field):
-    if len(field.data or "") < form.min_password_length:
-        raise ValidationError(f"Lösenordet måste ha minst {form.min_password_length} tecken.")
+def _new_password_field(label: str) -> PasswordField:
+    """A field for choosing a password; its hint (the rules) is set when it is bound."""
+    return PasswordField(label, validators=[DataRequired(REQUIRED)])
+
+
+def _check_new_password(form, field, *personal) -> None:
+    found = passwords.problems(field.data or "", user_inputs=personal)
+    if found:
+        raise ValidationError(" ".join(found))
+
+
+def _describe_password(field) -> None:
+    field.description = passwords.hint()
 
 
 def _email_field(label: str) -> EmailField:
@@ -35,6 +52,25 @@ def _email_field(label: str) -> EmailField:
 class LoginForm(SwedishForm):
     email = EmailField("E-postadress", validators=[DataRequired(REQUIRED)])
     password = PasswordField("Lösenord", validators=[DataRequired(REQUIRED)])
+    remember = BooleanField("Håll mig inloggad på den här datorn i 30 dagar")
+
+
+class ForgotPasswordForm(SwedishForm):
+    email = _email_field("Din e-postadress")
+
+
+class ResetPasswordForm(SwedishForm):
+    password = _new_password_field("Nytt lösenord")
+    password_again = PasswordField("Nytt lösenord igen", validators=[
+        DataRequired(REQUIRED), EqualTo("password", "Lösenorden är inte likadana.")])
+
+    def __init__(self, *args, personal: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.personal = personal
+        _describe_password(self.password)
+
+    def validate_password(self, field):
+        _check_new_password(self, field, *self.personal)
 
 
 class ProfileForm(SwedishForm):
@@ -63,7 +99,7 @@ class ProfileForm(SwedishForm):
 
 class RegisterForm(ProfileForm):
     email = _email_field("E-postadress")
-    password = PasswordField("Lösenord", validators=[DataRequired(REQUIRED)])
+    password = _new_password_field("Lösenord")
     password_again = PasswordField(
         "Lösenord igen",
         validators=[DataRequired(REQUIRED), EqualTo("password", "Lösenorden är inte likadana.")],
@@ -75,10 +111,14 @@ class RegisterForm(ProfileForm):
                     Length(max=64, message="Högst 64 tecken.")],
     )
 
-    def __init__(self, *args, min_password_length: int = 10, invite_only: bool = False,
-                 **kwargs):
+    accept_terms = BooleanField(
+        "Jag har läst villkoren och integritetspolicyn",
+        validators=[DataRequired("Du behöver godkänna villkoren för att bli medlem.")],
+    )
+
+    def __init__(self, *args, invite_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.min_password_length = min_password_length
+        _describe_password(self.password)
         if not invite_only:
             del self.invite_code
 
@@ -88,7 +128,9 @@ class RegisterForm(ProfileForm):
         if usable(field.data) is None:
             raise ValidationError("Koden är ogiltig, redan använd eller har gått ut.")
 
-    validate_password = _validate_password_length
+    def validate_password(self, field):
+        _check_new_password(self, field, self.email.data or "", self.display_name.data or "",
+                            self.organisation_name.data or "")
 
 
 class EmailChangeForm(SwedishForm):
@@ -96,17 +138,26 @@ class EmailChangeForm(SwedishForm):
     current_password = PasswordField("Ditt nuvarande lösenord", validators=[DataRequired(REQUIRED)])
 
 
-class PasswordChangeForm(SwedishForm):
+class PasswordChangeForm(ResetPasswordForm):
     current_password = PasswordField("Ditt nuvarande lösenord", validators=[DataRequired(REQUIRED)])
-    password = PasswordField("Nytt lösenord", validators=[DataRequired(REQUIRED)])
-    password_again = PasswordField("Nytt lösenord igen", validators=[
-        DataRequired(REQUIRED), EqualTo("password", "Lösenorden är inte likadana.")])
 
-    def __init__(self, *args, min_password_length: int = 10, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.min_password_length = min_password_length
 
-    validate_password = _validate_password_length
+def mail_settings_form(kinds: dict[str, str], frequencies: dict[str, str], current: dict,
+                       formdata=None, prefix: str = "mail") -> SwedishForm:
+    """One choice per notification kind (kinds come from kb.notifications, so a new kind
+    gets its own field): at once, weekly or never."""
+
+    class MailSettingsForm(SwedishForm):
+        pass
+
+    for kind, label in kinds.items():
+        setattr(MailSettingsForm, kind, RadioField(
+            label, choices=list(frequencies.items()), validators=[InputRequired(CHOOSE)]))
+    return MailSettingsForm(formdata=formdata, prefix=prefix, data=current)
+
+
+class ActionForm(SwedishForm):
+    """A button and its CSRF token: confirming an address, logging out everywhere."""
 
 
 class DeleteAccountForm(SwedishForm):

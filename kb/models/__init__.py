@@ -8,6 +8,7 @@ from kb.dates import utcnow
 from kb.models.catalogue import PayrollSystem
 from kb.models.community import Comment, Follow, HelpfulVote, Notification
 from kb.models.experiences import Experience, SatisfactionHistory
+from kb.models.mail import MailPreference, NotificationMail, OutboxMail
 from kb.models.members import InviteCode, Organisation, User
 from kb.models.moderation import AuditLog, Flag
 from kb.models.networks import (
@@ -24,7 +25,8 @@ from kb.models.networks import (
 
 __all__ = [
     "AuditLog", "Comment", "Experience", "Flag", "Follow", "HelpfulVote", "InviteCode",
-    "Meeting", "MeetingItem", "MeetingResponse", "Network", "NetworkInvite",
-    "NetworkMembership", "NetworkQuestion", "Notification", "Organisation", "PayrollSystem",
-    "SatisfactionHistory", "User", "experience_network", "meeting_system", "utcnow",
+    "experience_network", "MailPreference", "Meeting", "meeting_system", "MeetingItem",
+    "MeetingResponse", "Network", "NetworkInvite", "NetworkMembership", "NetworkQuestion",
+    "Notification", "NotificationMail", "Organisation", "OutboxMail", "PayrollSystem",
+    "SatisfactionHistory", "User", "utcnow",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
 
 # werkzeug's default; tests pass a cheaper method (see accounts.password_method).
 DEFAULT_PASSWORD_METHOD = "scrypt"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Organisation(db.Model):
@@ -47,6 +52,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the member proved the address is theirs; until then nothing they write is
+    # published and no notification is mailed to it.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Part of every session cookie (get_id): a new token ends every earlier session.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     experiences: Mapped[list[Experience]] = relationship(back_populates="author")
@@ -60,6 +70,14 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie."""
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -1,4 +1,5 @@
-"""The member's own page: profile, e-mail, password, own experiences, export, leaving."""
+"""The member's own page: profile, e-mail, password, mail settings, sessions, own
+experiences, export, leaving; and the one-click unsubscribe link from mail."""
 
 import json
 
@@ -13,18 +14,26 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from kb import privacy
+from kb import accounts, mail_settings, privacy
 from kb.accounts import AccountError
-from kb.forms import DeleteAccountForm, EmailChangeForm, PasswordChangeForm, ProfileForm
+from kb.extensions import csrf
+from kb.forms import (
+    ActionForm,
+    DeleteAccountForm,
+    EmailChangeForm,
+    PasswordChangeForm,
+    ProfileForm,
+    mail_settings_form,
+)
 from kb.listing import own_experiences
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 
 def _forms(formdata=None, which: str | None = None):
-    """The page's four forms; only the one that was sent reads the posted data."""
+    """The page's forms; only the one that was sent reads the posted data."""
     user = current_user
     organisation = user.organisation
 
@@ -42,9 +51,12 @@ def _forms(formdata=None, which: str | None = None):
         "profile": profile,
         "email": EmailChangeForm(formdata=data_for("email"), prefix="email",
                                  data={"email": user.email}),
-        "password": PasswordChangeForm(
-            formdata=data_for("password"), prefix="password",
-            min_password_length=current_app.config["MIN_PASSWORD_LENGTH"]),
+        "password": PasswordChangeForm(formdata=data_for("password"), prefix="password",
+                                       personal=(user.email, user.display_name)),
+        "mail": mail_settings_form(mail_settings.kinds(), mail_settings.FREQUENCIES,
+                                   mail_settings.frequencies(user.id),
+                                   formdata=data_for("mail")),
+        "sessions": ActionForm(formdata=data_for("sessions"), prefix="sessions"),
         "delete": DeleteAccountForm(formdata=data_for("delete"), prefix="delete"),
     }
 
@@ -57,11 +69,11 @@ def _page(forms, status: int = 200):
 @bp.get("")
 @login_required
 def index():
-    """Profile, own experiences, export and account deletion."""
+    """Profile, mail settings, own experiences, export and account deletion."""
     return _page(_forms())
 
 
-@bp.post("/<any(profile, email, password, delete):which>")
+@bp.post("/<any(profile, email, password, mail, sessions, delete):which>")
 @login_required
 def update(which: str):
     """Save one of the account forms; errors come back next to the fields."""
@@ -77,11 +89,24 @@ def update(which: str):
                                  sector=form.sector.data, size_band=form.size_band.data)
             flash("Din profil är sparad.", "success")
         elif which == "email":
-            privacy.change_email(current_user, form.email.data, form.current_password.data)
-            flash("Din e-postadress är ändrad.", "success")
+            privacy.request_email_change(current_user, form.email.data,
+                                         form.current_password.data)
+            flash(f"Vi har skickat en länk till {form.email.data.strip().lower()}. Din "
+                  "e-postadress byts när du har följt länken; till dess gäller den du har nu.",
+                  "success")
         elif which == "password":
             privacy.change_password(current_user, form.current_password.data, form.password.data)
-            flash("Ditt lösenord är ändrat.", "success")
+            _continue_session()
+            flash("Ditt lösenord är bytt. Du är utloggad på alla andra enheter.", "success")
+        elif which == "mail":
+            mail_settings.save(current_user, {kind: form[kind].data
+                                              for kind in mail_settings.kinds()})
+            flash("Dina e-postinställningar är sparade.", "success")
+            return redirect(url_for("account.index", _anchor="epost"))
+        elif which == "sessions":
+            accounts.end_sessions(current_user)
+            _continue_session()
+            flash("Du är utloggad på alla andra enheter och webbläsare.", "success")
         else:
             privacy.delete_account(current_user, form.current_password.data,
                                    keep_experiences=form.experiences.data == "keep")
@@ -95,6 +120,15 @@ def update(which: str):
     return redirect(url_for("account.index"))
 
 
+def _continue_session() -> None:
+    """This browser stays logged in under the member's new session token."""
+    user = current_user._get_current_object()
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in (
+        request.cookies)
+    session.clear()
+    login_user(user, remember=remembered)
+
+
 @bp.get("/export.json")
 @login_required
 def export():
@@ -104,3 +138,19 @@ def export():
         "Content-Disposition": "attachment; filename=kb-mina-uppgifter.json",
         "Cache-Control": "no-store",
     })
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the proof; mail programs post here without a form
+def unsubscribe(token: str):
+    """The link in a notification mail: GET asks, POST (the button, or a mail
+    program's one-click List-Unsubscribe-Post) stops that kind of mail. No login."""
+    found = mail_settings.read_unsubscribe(token)
+    if found is None:
+        return render_template("account/unsubscribe.html", invalid=True), 400
+    user, kinds = found
+    labels = [mail_settings.kinds()[kind] for kind in kinds]
+    if request.method == "POST":
+        mail_settings.unsubscribe(user, kinds)
+        return render_template("account/unsubscribe.html", done=True, labels=labels)
+    return render_template("account/unsubscribe.html", labels=labels, email=user.email)

@@ -57,7 +57,11 @@ def add_comment(experience_id: int):
         slot = "question" if parent is None else f"answer-{parent.id}"
         return _experience_page(experience, {slot: form})
     comment = comments.add(experience, current_user, form.body.data, parent)
-    flash("Ditt svar är publicerat." if parent else "Din fråga är publicerad.", "success")
+    if comment.moderation_state == comments.UNCONFIRMED:
+        flash(("Ditt svar är sparat" if parent else "Din fråga är sparad")
+              + " och publiceras när du har bekräftat din e-postadress.", "success")
+    else:
+        flash("Ditt svar är publicerat." if parent else "Din fråga är publicerad.", "success")
     return redirect(_comment_url(comment))
 
 

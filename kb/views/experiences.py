@@ -28,7 +28,10 @@ def new():
             experience = experiences.record(current_user, form.values())
         except Invalid as error:
             return _refused(form, error, title="Dela din erfarenhet")
-        if experience.moderation_state == "pending":
+        if experience.moderation_state == moderation.UNCONFIRMED:
+            flash("Tack! Din erfarenhet är sparad och publiceras när du har bekräftat din "
+                  "e-postadress med länken vi mejlade. Du ser den redan nu.", "success")
+        elif experience.moderation_state == "pending":
             flash("Tack! Din erfarenhet är sparad och publiceras när en moderator har granskat "
                   "den. Du ser den redan nu.", "success")
         else:

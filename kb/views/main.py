@@ -1,6 +1,6 @@
-"""Home page and health check."""
+"""Home page, the privacy policy and terms, and the health check."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from kb import health, meetings, policy
 from kb.listing import newest_experiences, systems_with_counts
@@ -25,6 +25,21 @@ def index():
         total_systems=len(systems),
         meetings=meetings.upcoming_for(viewer),
     )
+
+
+@bp.get("/integritet")
+def privacy():
+    """What kb stores about members, why, for how long, and how to take it out or delete it."""
+    config = current_app.config
+    return render_template("main/privacy.html", contact=config.get("CONTACT_EMAIL"),
+                           keep_sent_days=config["MAIL_KEEP_SENT_DAYS"],
+                           keep_failed_days=config["MAIL_KEEP_FAILED_DAYS"])
+
+
+@bp.get("/villkor")
+def terms():
+    """The terms of membership."""
+    return render_template("main/terms.html", contact=current_app.config.get("CONTACT_EMAIL"))
 
 
 @bp.get("/healthz")

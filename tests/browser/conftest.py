@@ -73,7 +73,7 @@ def live_server(tmp_path_factory):
     from kb import indexing
     from kb.database import upgrade_schema
     from kb.extensions import db
-    from kb.models import Experience, Organisation, PayrollSystem, User
+    from kb.models import Experience, Organisation, PayrollSystem, User, utcnow
     from kb.tools import demo
 
     base = tmp_path_factory.mktemp("live")
@@ -88,7 +88,7 @@ def live_server(tmp_path_factory):
                 (COLLEAGUE, "Bengt Berg", "member", "Exempelregionen"),
                 (ADMIN, "Ada Admin", "admin", None)):
             user = User(email=email, display_name=name, site_role=role,
-                        professional_role="lonechef")
+                        professional_role="lonechef", email_confirmed_at=utcnow())
             if organisation:
                 user.organisation = Organisation(name=organisation, sector="kommun",
                                                  size_band="1000-4999")
@@ -291,6 +291,10 @@ PAGE_TYPES = [
     ("compare-report-visitor", None, "/compare/report?s={slug}&s={slug2}&s={slug3}"),
     ("login", None, "/auth/login"),
     ("register", None, "/auth/register"),
+    ("forgot-password", None, "/auth/forgot"),
+    ("invalid-link", None, "/auth/reset/ogiltig-lank"),
+    ("privacy", None, "/integritet"),
+    ("terms", None, "/villkor"),
     ("account", MEMBER, "/account"),
     ("notifications", MEMBER, "/notifications"),
     ("admin", ADMIN, "/admin/"),

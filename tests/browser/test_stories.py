@@ -4,10 +4,10 @@ import re
 import uuid
 
 from tests.browser.conftest import DEVICES, MEMBER, login
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, link_in, outbox
 
 
-def test_register_and_see_yourself_logged_in(page, live_server):
+def test_register_confirm_and_see_yourself_logged_in(page, live_server):
     email = f"karin.{uuid.uuid4().hex[:8]}@region.example.se"
     page.goto(live_server("/"))
     page.get_by_role("link", name="Bli medlem").first.click()
@@ -19,12 +19,23 @@ def test_register_and_see_yourself_logged_in(page, live_server):
     page.fill("#organisation_name", "Region Exempel")
     page.select_option("#sector", "region")
     page.select_option("#size_band", "5000+")
+    page.check("#accept_terms")
     with page.expect_navigation():
         page.get_by_role("button", name="Skapa konto").click()
     assert "/auth/register" not in page.url, page.locator("main").inner_text()
+    assert page.get_by_text(f"Vi har skickat ett mejl till {email}").is_visible()
+    login(page, live_server, email)
     nav = page.get_by_role("navigation", name="Huvudmeny")
     assert nav.get_by_role("link", name="Karin Karlsson").is_visible()
     assert nav.get_by_role("button", name="Logga ut").is_visible()
+    assert page.get_by_role("complementary", name="Bekräfta din e-postadress").is_visible()
+
+    [confirmation] = outbox(live_server.app, recipient=email)
+    page.goto(live_server(link_in(confirmation.text, "/auth/confirm/")))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bekräfta e-postadressen").click()
+    assert page.get_by_text("Din e-postadress är bekräftad").is_visible()
+    assert page.get_by_role("complementary", name="Bekräfta din e-postadress").count() == 0
 
 
 def test_record_an_experience_and_find_it(page, live_server, device):

@@ -11,7 +11,7 @@ import pytest
 from tests.browser.conftest import PAGE_NAMES, PAGE_TYPES, page_url
 from tests.conftest import PASSWORD, csrf_token
 
-EXPECTED_STATUS = {"experience-form-errors": 422, "not-found": 404}
+EXPECTED_STATUS = {"experience-form-errors": 422, "not-found": 404, "invalid-link": 400}
 
 
 def _vnu_jar() -> str:

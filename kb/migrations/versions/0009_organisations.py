@@ -1,14 +1,14 @@
 """experiences remember the author's organisation, so figures count organisations
 
 Revision ID: 0009_organisations
-Revises: 0007_networks
+Revises: 0008_accounts_mail
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0009_organisations"
-down_revision = "0007_networks"
+down_revision = "0008_accounts_mail"
 branch_labels = None
 depends_on = None
 

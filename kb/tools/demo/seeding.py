@@ -78,6 +78,9 @@ def ensure_demo_accounts() -> tuple[dict[str, list[int]], int]:
                 professional_role=role,
                 created_at=DEMO_ACCOUNT_CREATED,
                 active=True,
+                # Left unconfirmed: nobody reads these addresses, so no notification is
+                # ever mailed to them (their experiences are loaded as published).
+                email_confirmed_at=None,
             )
             db.session.add(user)
             existing[email] = user
