@@ -94,6 +94,8 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    from kb import throttling  # noqa: F401  (the storage behind RATELIMIT_STORAGE_URI=database://)
+
     limiter.init_app(app)
     mail.init_app(app)
     from kb import security
@@ -125,10 +127,12 @@ def register_projections(app: Flask) -> None:
     weakref.finalize(app, store.close)
     changelog.register_session_events()
     changelog.on_commit(indexing.after_commit)
-    from kb import background
+    from kb import background, maintenance
 
     jobs = background.init_app(app)
     jobs.add("index", indexing.follow, every=float(app.config["INDEX_FOLLOW_SECONDS"]))
+    jobs.add("prune", lambda: maintenance.prune(app.config),
+             every=float(app.config["CHANGE_LOG_PRUNE_SECONDS"]))
 
 
 def register_mail(app: Flask) -> None:

@@ -88,6 +88,11 @@ class Ticker:
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
 
+    @property
+    def running(self) -> bool:
+        """Whether the threads run in this process (a web process that has served)."""
+        return self._pid == os.getpid() and not self._stop.is_set()
+
     def run_due(self, now: float | None = None, lane: str | None = None) -> None:
         """Run every job (of one lane, or of all) whose time has come."""
         now = time.monotonic() if now is None else now

@@ -90,10 +90,30 @@ def seed_demo_command(count: int, seed: int, force: bool, if_empty: bool) -> Non
 
 
 def _after_bulk_load() -> None:
-    """Bulk inserts bypass the change log, so the index is rebuilt from the database."""
+    """Bulk inserts bypass the change log: the load asked every server to rebuild its
+    index (each does so in the background); this one's is rebuilt now."""
     from kb import indexing
 
     indexing.rebuild(progress=True)
+
+
+@click.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace DESTINATION if it exists.")
+@with_appcontext
+def backup_command(destination: str, force: bool) -> None:
+    """Copy the SQLite database to DESTINATION while kb keeps serving (PostgreSQL:
+    use pg_dump). The search indexes need no backup."""
+    from flask import current_app
+
+    from kb.backup import BackupError, sqlite_backup
+
+    try:
+        size = sqlite_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], destination,
+                             overwrite=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up the database to {destination} ({size} bytes).")
 
 
 @click.command("bench")
@@ -159,6 +179,6 @@ def mail_send_command(retry_failed: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (init_db_command, create_user_command, seed_demo_command, bench_command,
-                    mail_status_command, mail_send_command):
+    for command in (init_db_command, create_user_command, seed_demo_command, backup_command,
+                    bench_command, mail_status_command, mail_send_command):
         app.cli.add_command(command)

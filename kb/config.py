@@ -29,7 +29,10 @@ MIN_PASSWORD_SCORE = 3
 REMEMBER_COOKIE_DURATION = timedelta(days=30)
 PASSWORD_HASH_METHOD = "scrypt"
 WTF_I18N_ENABLED = False  # WTForms' own Swedish messages (Meta.locales)
-RATELIMIT_STORAGE_URI = "memory://"
+# Where throttled forms count attempts: "database://" is kb's own database, shared by
+# every worker and server (kb.throttling); "redis://host:6379/0" works too;
+# "memory://" counts per process, so only for a single process.
+RATELIMIT_STORAGE_URI = "database://"
 RATELIMIT_ENABLED = True
 # Login attempts allowed, per e-mail address and per client address.
 LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
@@ -83,3 +86,12 @@ TRUSTED_PROXIES = 0
 BACKGROUND_JOBS = True
 # How often (seconds) a server with no traffic applies the change log to its index.
 INDEX_FOLLOW_SECONDS = 2.0
+# /healthz answers 503 when the oldest change the index has not applied is older.
+INDEX_LAG_LIMIT_SECONDS = 30.0
+# /healthz counts experiences and index documents at most this often (seconds).
+HEALTH_COUNT_SECONDS = 5.0
+# How often each process deletes change-log rows every live follower has applied ...
+CHANGE_LOG_PRUNE_SECONDS = 300.0
+# ... and how long a follower (a server's index) may go unheard before it is
+# forgotten: its rows may then be pruned, and it rebuilds its index when it returns.
+CHANGE_LOG_FORGET_AFTER_SECONDS = 3 * 24 * 3600.0

@@ -33,7 +33,8 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."
 login_manager.login_message_category = "info"
 mail = Mail()
-# Storage comes from RATELIMIT_STORAGE_URI (memory by default, Redis when configured).
+# Storage comes from RATELIMIT_STORAGE_URI: kb's own database by default (kb.throttling),
+# Redis when configured. The 429 handler (kb.views.errors) sends Retry-After itself.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
 
 

@@ -4,6 +4,8 @@ The tests validate real responses against it (openapi-core), so it stays true.
 """
 
 from kb import vocab
+from kb.comparison import MAX_SYSTEMS, MIN_SYSTEMS
+from kb.parsing import MAX_PAGE
 
 
 def _nullable(schema: dict) -> dict:
@@ -39,9 +41,11 @@ FILTER_PARAMETERS = [
     _query("role", {"type": "string", "enum": list(vocab.PROFESSIONAL_ROLES)},
            "Skribentens yrkesroll."),
     _query("recent", {"type": "string", "enum": ["0", "1"]},
-           "1: bara erfarenheter skrivna de senaste 24 månaderna."),
+           "1: bara erfarenheter skrivna de senaste 24 månaderna; 0: alla."),
 ]
-PAGE = _query("page", {"type": "integer", "minimum": 1}, "Sida, från 1.")
+PAGE = _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+               f"Sida, från 1 till {MAX_PAGE}.")
+SLUG = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 
 
 def _error_response(description: str) -> dict:
@@ -297,10 +301,13 @@ def openapi_document() -> dict:
                 "parameters": [
                     {"name": "s", "in": "query", "required": True, "style": "form",
                      "explode": True,
-                     "schema": {"type": "array", "items": STRING, "minItems": 1}},
+                     "description": "Systemens slug, två till fyra olika.",
+                     "schema": {"type": "array", "items": SLUG, "minItems": MIN_SYSTEMS,
+                                "maxItems": MAX_SYSTEMS, "uniqueItems": True}},
                     *FILTER_PARAMETERS,
                 ],
-                "responses": {"200": _ok("Comparison", "Figures per system."), "400": bad},
+                "responses": {"200": _ok("Comparison", "Figures per system."), "400": bad,
+                              "404": missing},
             }},
             "/market": {"get": {
                 "summary": "The market view of a segment",

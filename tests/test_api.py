@@ -98,8 +98,13 @@ def test_experiences_use_the_same_search_and_visibility(client, factory, spec, a
     ("/api/v1/systems/heroma?sector=rymden", 400, "Okänd sektor"),
     ("/api/v1/systems?page=0", 400, "page ska vara ett heltal"),
     ("/api/v1/systems?per_page=1000", 400, "högst 100"),
-    ("/api/v1/compare?s=heroma", 400, "Ange 2 till 4 system"),
-    ("/api/v1/compare?s=heroma&s=okand", 400, "finns inte"),
+    ("/api/v1/compare?s=heroma", 400, "Ange 2 till 4 olika system"),
+    ("/api/v1/compare?s=heroma&s=heroma", 400, "Ange 2 till 4 olika system"),
+    ("/api/v1/compare?s=heroma&s=okand", 404, "finns inte"),
+    ("/api/v1/systems/heroma?recent=true", 400, "recent ska vara 1 eller 0"),
+    ("/api/v1/systems/heroma?sector=", 400, "Okänd sektor"),
+    ("/api/v1/systems?page=1001", 400, "högst 1000"),
+    ("/api/v1/experiences?page=", 400, "page ska vara"),
     ("/api/v1/experiences?page=-1", 400, "page ska vara"),
     ("/api/v1/experiences/999999", 404, "finns inte"),
     ("/api/v1/okand", 404, "finns inte"),
@@ -113,3 +118,11 @@ def test_errors_are_json_with_a_message(client, factory, spec, url, status, mess
     assert message.lower() in response.json["error"]["message"].lower()
     if url.split("?")[0] != "/api/v1/okand":
         get(client, spec, url)  # the error conforms to the document too
+
+
+def test_a_method_the_api_does_not_take_names_those_it_does(client):
+    response = client.delete("/api/v1/systems")
+    assert response.status_code == 405 and response.is_json
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    page = client.post("/systems")  # pages too
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]

@@ -62,8 +62,12 @@ def test_an_unexpected_error_gives_the_swedish_500_page(app):
 
 
 def test_healthz_reports_database_and_index(client, app, tmp_path):
-    (tmp_path / "index").mkdir(exist_ok=True)
-    assert client.get("/healthz").get_json() == {"status": "ok"}
+    first = client.get("/healthz")  # a new server: its index is built from the database
+    assert first.status_code == 503
+    assert "index: no index generation" in first.get_json()["problems"]
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok" and body["problems"] == []
+    assert body["index"]["readable"] and body["index"]["writable"] and body["index"]["right"]
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:////nonexistent/dir/kb.sqlite3"
     broken = make_app("sqlite:////nonexistent/dir/kb.sqlite3", tmp_path)
     response = broken.test_client().get("/healthz")

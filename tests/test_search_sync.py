@@ -29,6 +29,13 @@ def new_experience(author_id, system_id, **fields):
     return Experience(**values)
 
 
+def built(app) -> None:
+    """The server's index exists: its first judgement built it from the database."""
+    with app.app_context():
+        indexing.follow()
+        assert indexing.store().current_generation() is not None
+
+
 def agrees(app) -> dict:
     with app.app_context():
         info = indexing.status()
@@ -102,6 +109,7 @@ def test_hiding_and_renaming_a_system_are_followed(app, factory):
 
 def test_a_crash_between_commit_and_drain_loses_nothing(app, factory, runner, monkeypatch):
     author, system = factory.user(), factory.system()
+    built(app)
     # The process dies right after COMMIT: no drain runs.
     monkeypatch.setattr(indexing, "follow", lambda: None)
     with app.app_context():
@@ -118,6 +126,7 @@ def test_a_crash_between_commit_and_drain_loses_nothing(app, factory, runner, mo
 
 def test_a_crash_during_the_drain_is_applied_by_the_next(app, factory, monkeypatch):
     author, system = factory.user(), factory.system()
+    built(app)
 
     def dies(*_args):
         raise OSError("killed while writing the index")
@@ -134,6 +143,7 @@ def test_a_crash_during_the_drain_is_applied_by_the_next(app, factory, monkeypat
 
 def test_a_busy_index_leaves_the_work_to_the_next_drain(app, factory):
     author, system = factory.user(), factory.system()
+    built(app)
     with app.app_context():
         with indexing.store().try_writer() as (writer, _path):
             db.session.add(new_experience(author, system, title="Väntade"))
@@ -272,6 +282,7 @@ def test_requests_leave_merging_until_after_their_response(app, client, factory,
     others = [factory.system(slug=slug, name=slug.title()) for slug in ("hogia", "primula")]
     member = factory.user(email="lena@region.se")
     auth.login("lena@region.se")
+    built(app)
     with app.app_context():
         before = indexing.store().segment_count()
         viewer = db.session.get(User, member)

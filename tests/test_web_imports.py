@@ -22,6 +22,7 @@ app = create_app({
     "SQLALCHEMY_DATABASE_URI": f"sqlite:///{base}/kb.sqlite3",
     "INDEX_DIR": f"{base}/index",
     "RATELIMIT_ENABLED": False,
+    "BACKGROUND_JOBS": False,  # as in the suite: the index is built at the first request
 })
 with app.app_context():
     upgrade_schema()
@@ -42,8 +43,8 @@ with app.app_context():
 
 client = app.test_client()
 statuses = {}
-for url in ("/", "/search?q=lön", "/systems", "/systems/heroma", "/compare",
-            "/compare?s=heroma&s=primula", "/api/v1/systems", "/healthz"):
+for url in ("/healthz", "/", "/search?q=lön", "/systems", "/systems/heroma", "/compare",
+            "/compare?s=heroma&s=primula", "/api/v1/systems"):
     response = client.get(url)
     statuses[url] = response.status_code
     response.close()

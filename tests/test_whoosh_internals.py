@@ -24,6 +24,7 @@ from kb.search.whoosh_internals import (
     commit_new_segments,
     deleted_docs,
     field_lengths,
+    open_writer,
     segment_count,
     segment_key,
     term_postings,
@@ -158,6 +159,30 @@ def test_write_lock_is_the_lock_whoosh_writers_take(ix):
     finally:
         lock.release()
     ix.writer().cancel()  # free again
+
+
+def test_open_writer_writes_as_whoosh_and_frees_the_lock_when_it_cannot(ix, monkeypatch):
+    writer = open_writer(ix, compound=False)
+    writer.add_document(id="neu", title="nytt dokument", rating=1)
+    with pytest.raises(LockError):
+        open_writer(ix)  # held, as by Whoosh's own writer
+    assert not write_lock(ix).acquire(blocking=False)
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert searcher.document(id="neu")["id"] == "neu"
+
+    def refused(self, name, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", name)
+
+    monkeypatch.setattr(type(ix.storage), "create_file", refused)
+    with pytest.raises(PermissionError):
+        open_writer(ix)
+    monkeypatch.undo()
+    lock = write_lock(ix)
+    assert lock.acquire(blocking=False)  # not kept by the writer that was never made
+    lock.release()
+    open_writer(ix).cancel()
+    ix.writer().cancel()  # Whoosh's own writers take it as before
 
 
 def test_segment_count_is_the_number_of_segments_a_searcher_opens(ix):

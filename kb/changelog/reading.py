@@ -35,6 +35,13 @@ class Cursor:
     def as_dict(self) -> dict:
         return {"txid": self.txid, "id": self.id}
 
+    def before(self, other: Cursor, by_txid: bool) -> bool:
+        """Whether this cursor is behind `other` in applying order ((txid, id) on
+        PostgreSQL, id on SQLite)."""
+        if by_txid:
+            return (self.txid, self.id) < (other.txid, other.id)
+        return self.id < other.id
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -86,6 +93,51 @@ def waiting(session: Session, cursor: Cursor) -> int:
     else:
         where = q.id > cursor.id
     return session.scalar(select(func.count()).select_from(q).where(where)) or 0
+
+
+def oldest_waiting(session: Session, cursor: Cursor) -> tuple[int, object] | None:
+    """(id, created_at) of the first row after the cursor (final or not), or None."""
+    q = ChangeLogEntry
+    query = select(q.id, q.created_at)
+    if _postgres(session):
+        query = query.where(
+            tuple_(func.coalesce(q.txid, 0), q.id) > tuple_(cursor.txid, cursor.id)
+        ).order_by(q.txid, q.id)
+    else:
+        query = query.where(q.id > cursor.id).order_by(q.id)
+    row = session.execute(query.limit(1)).first()
+    return (row.id, row.created_at) if row else None
+
+
+def waiting_up_to_expression(session: Session, cursor: Cursor, limit: int):
+    """Rows after the cursor, counted no further than `limit` (a bounded index range),
+    as a scalar subquery to combine with other counts in one statement."""
+    q = ChangeLogEntry
+    if _postgres(session):
+        where = tuple_(func.coalesce(q.txid, 0), q.id) > tuple_(cursor.txid, cursor.id)
+    else:
+        where = q.id > cursor.id
+    rows = select(q.id).where(where).limit(limit).subquery()
+    return select(func.count()).select_from(rows).scalar_subquery()
+
+
+def waiting_up_to(session: Session, cursor: Cursor, limit: int) -> int:
+    """Like `waiting`, but counts no further than `limit`."""
+    return session.scalar(select(waiting_up_to_expression(session, cursor, limit))) or 0
+
+
+def beyond(session: Session, cursor: Cursor) -> bool:
+    """Whether the cursor points past everything this database has logged or handed
+    out: an index following another database, or this one before a restore."""
+    q = ChangeLogEntry
+    newest = session.scalar(select(func.max(q.id))) or 0
+    if cursor.id > newest:
+        return True
+    if _postgres(session) and cursor.txid:
+        next_txid = session.scalar(text("SELECT pg_snapshot_xmax(pg_current_snapshot())"
+                                         "::text::bigint"))
+        return cursor.txid >= next_txid
+    return False
 
 
 def since(connection, low: int) -> list[tuple[int, str, int]]:

@@ -7,6 +7,12 @@ gone from the database leaves the index), so replays are harmless; a process
 that cannot get the lock leaves the work to the next drain. Searches catch up
 at most once a second, so changes other processes made arrive too. The whole
 index can be rebuilt from the database at any time (kb.indexing.rebuild).
+
+Before each drain the generation in use is judged (kb.indexing.validity): one
+that is wrong – missing, unreadable, foreign, incomplete, forgotten by the change
+log – is rebuilt from the database into a fresh generation (kb.indexing.upkeep),
+never re-created empty and fed the change log; the old one keeps answering until
+the new one is complete.
 """
 
 from __future__ import annotations
@@ -17,12 +23,16 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kb import changelog
+from kb import changelog, sql
+from kb.changelog import followers
+from kb.dates import utcnow
 from kb.extensions import db, search_index
+from kb.indexing import upkeep, validity
 from kb.indexing.documents import document, rows, system_texts
 from kb.indexing.rebuilding import rebuild
 from kb.models import Experience
 from kb.search import IndexStore, delete_documents, update_documents
+from kb.search.index import describe_error
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +47,10 @@ MERGE_AT_SEGMENTS = 6
 MERGE_NOW_AT_SEGMENTS = 16
 # A search applies changes other processes logged at most this often.
 CATCH_UP_SECONDS = 1.0
+# A follower with nothing to apply tells the change log it is alive this often.
+HEARTBEAT_SECONDS = 60.0
+# How long a drain waits for changes just committed to become final (PostgreSQL).
+SETTLE_SECONDS = 0.25
 
 
 def store() -> IndexStore:
@@ -77,7 +91,9 @@ def drain(batch: int = BATCH, wait: float = 0.0, merge: bool = True) -> int:
     milliseconds); merging segments can take a tenth of a second at 100,000
     documents, so requests leave it until their response is sent."""
     applied = 0
-    with store().try_writer(wait) as (writer, path):
+    index = store()
+    with index.try_writer(wait) as (writer, path):
+        index.lock_was_busy = writer is None
         if writer is None:
             return 0
         with Session(db.engine) as session:
@@ -85,6 +101,8 @@ def drain(batch: int = BATCH, wait: float = 0.0, merge: bool = True) -> int:
             entries = changelog.entries_after(session, cursor, batch)
             if not entries:
                 writer.cancel()
+                if index.drain_error is not None:  # this drain went well: it is over
+                    _heard_from(session, index, path, cursor)
                 return 0
             while entries:
                 apply_ids(writer, session, _experience_ids(session, entries))
@@ -95,7 +113,37 @@ def drain(batch: int = BATCH, wait: float = 0.0, merge: bool = True) -> int:
                 entries = changelog.entries_after(session, cursor, batch)
             writer.commit(merge=merge)
             IndexStore.write_cursor(path, cursor.as_dict())
+            _heard_from(session, index, path, cursor)
     return applied
+
+
+def _heard_from(session: Session, index: IndexStore, path: str,
+                cursor: changelog.Cursor) -> None:
+    """Tell the change log where this generation is (registering it again if it was
+    forgotten while it is the one in use), and that its last drain went well."""
+    name = validity.follower_name(path)
+    if not followers.heard_from(session, name, cursor, clear_error=True) and \
+            index.current_path() == path:
+        followers.register(session, name, cursor)
+    session.commit()
+    index.drain_error = None
+    index.last_heartbeat = time.monotonic()
+
+
+def _note_failure(index: IndexStore, error: Exception) -> None:
+    """Keep a failed drain's error for /healthz: in this process, and with the
+    generation's follower row for the other processes and `kb index-status`."""
+    index.drain_error = (time.time(), describe_error(error))
+    path = index.current_path()
+    if path is None:
+        return
+    try:
+        with Session(db.engine) as session:
+            followers.heard_from(session, validity.follower_name(path),
+                                 error=index.drain_error[1])
+            session.commit()
+    except Exception:  # the database may be what failed; this process still knows
+        log.debug("Could not record the drain failure.", exc_info=True)
 
 
 def merge_segments() -> bool:
@@ -110,20 +158,71 @@ def merge_segments() -> bool:
 
 
 def follow() -> None:
-    """After a commit that logged changes: apply them now, never failing the caller."""
+    """After a commit that logged changes (and on this process's timer): judge the
+    generation in use, have a wrong one rebuilt, and apply the waiting changes to a
+    readable one now, never failing the caller."""
     index = search_index.find()
     if index is None:
         return
     try:
-        if not drain(merge=False):
+        with Session(db.engine) as session:
+            verdict = validity.judge(session, index, deep=False)
+        if verdict.wrong:
+            upkeep.mend(verdict)
+            verdict = _judge_again(index, verdict)
+        if not verdict.readable:
+            return
+        if not drain(merge=False) and not _settle(index, verdict):
+            _heartbeat(index, verdict)
             return
         segments = index.segment_count()
         if segments >= MERGE_NOW_AT_SEGMENTS:
             merge_segments()
         elif segments >= MERGE_AT_SEGMENTS:
             index.merge_wanted = True
-    except Exception:  # the change log keeps the work for the next drain
+    except Exception as error:  # the change log keeps the work for the next drain
+        _note_failure(index, error)
         log.exception("Applying the change log to the search index failed; it stays logged.")
+
+
+def _judge_again(index: IndexStore, verdict: validity.Verdict) -> validity.Verdict:
+    """After mending: a rebuild done at once (no background jobs) swapped in another
+    generation."""
+    if index.current_generation() == verdict.generation:
+        return verdict
+    with Session(db.engine) as session:
+        return validity.judge(session, index, deep=False)
+
+
+def _settle(index: IndexStore, verdict: validity.Verdict) -> int:
+    """PostgreSQL: a change just committed is applied only once every older transaction
+    of the cluster has ended (kb.changelog.reading), which another session can delay
+    by a few milliseconds. A drain that found only such young changes tries again for
+    up to SETTLE_SECONDS, so a member's own submission is searchable when its page
+    answers. Returns rows applied."""
+    if index.lock_was_busy or not sql.postgres(db.engine):
+        return 0
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while time.monotonic() < deadline:
+        with Session(db.engine) as session:
+            oldest = changelog.oldest_waiting(session, changelog.Cursor.from_dict(
+                IndexStore.read_cursor(verdict.path)))
+        if oldest is None or (utcnow() - oldest[1]).total_seconds() > SETTLE_SECONDS * 4:
+            return 0
+        time.sleep(0.02)
+        applied = drain(merge=False)
+        if applied:
+            return applied
+    return 0
+
+
+def _heartbeat(index: IndexStore, verdict: validity.Verdict) -> None:
+    """Nothing to apply: tell the change log this follower is alive, now and then."""
+    if verdict.wrong or time.monotonic() - index.last_heartbeat < HEARTBEAT_SECONDS:
+        return
+    with Session(db.engine) as session:
+        cursor = changelog.Cursor.from_dict(IndexStore.read_cursor(verdict.path))
+        _heard_from(session, index, verdict.path, cursor)
 
 
 def after_commit() -> None:
@@ -144,14 +243,18 @@ def catch_up() -> None:
 
 
 def status() -> dict:
-    """Rows in the database, documents in the index, changes waiting, and drift."""
+    """Rows in the database, documents in the index, changes waiting, and drift
+    (every id compared: for `kb index-status`, not for polling)."""
     index = store()
     path = index.current_path()
     with Session(db.engine) as session:
         db_ids = set(session.scalars(select(Experience.id)))
         queued = changelog.waiting(session, changelog.Cursor.from_dict(
-            IndexStore.read_cursor(path)))
-    index_ids, documents = index.document_ids(path)
+            IndexStore.read_cursor(path) if path else None))
+    try:
+        index_ids, documents = index.document_ids(path) if path else (set(), 0)
+    except Exception:  # an unreadable generation holds nothing that can be searched
+        index_ids, documents = set(), 0
     missing = len(db_ids - index_ids)
     extra = len(index_ids - db_ids)
     return {

@@ -5,10 +5,16 @@ PARALLEL_FROM rows); a forked worker process reads and indexes each part but
 the last, which this process does, each into its own segment
 (kb.search.bulk); the segments are committed together and the generation is
 swapped in when complete, so searches keep using the old one meanwhile.
+
+The new generation is registered with the change log's followers before any row
+is read, at the cursor it will follow from, so pruning keeps what it needs; it
+records what it was built from (kb.indexing.validity.manifest_for) when complete.
+One process of a server builds at a time (the index directory's rebuild lock).
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import queue
@@ -18,29 +24,46 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kb import changelog
+from kb.changelog import followers
 from kb.extensions import db, search_index
 from kb.indexing.documents import document, rows, system_texts
+from kb.indexing.validity import follower_name, manifest_for, server_prefix
 from kb.models import Experience
 from kb.search import IndexStore, build_segment, commit_segments
+
+log = logging.getLogger(__name__)
 
 # Below this many rows a single process is quicker than starting a second one.
 PARALLEL_FROM = 5000
 MAX_PROCS = 2
 
 
-def rebuild(progress: bool = False) -> int:
-    """Build the index from the database and swap it in; returns documents indexed."""
+def rebuild(progress: bool = False, wait: bool = True, parallel: bool = True) -> int | None:
+    """Build the index from the database and swap it in; returns documents indexed,
+    or None when `wait` is off and another process of this server is building."""
     from kb import indexing
 
     index = search_index.current
-    index.ensure()
+    with index.rebuild_lock(wait=wait) as locked:
+        if not locked:
+            return None
+        count = _build(index, progress, parallel)
+    indexing.follow()  # changes made while building
+    return count
+
+
+def _build(index, progress: bool, parallel: bool) -> int:
     path = index.new_generation(building=True)
+    name = follower_name(path)
     try:
         with Session(db.engine) as session:
             cursor = changelog.head(session)  # before reading: later changes are replayed
+            manifest = manifest_for(session, 0)
+            followers.register(session, name, cursor)
+            session.commit()
             total = session.scalar(select(func.count()).select_from(Experience)) or 0
             systems = system_texts(session)
-            bounds = _split(session, total)
+            bounds = _split(session, total if parallel else 0)
             ix = index.open_index(path)
             bar = _progress(progress, total)
             counts: list[int] = []
@@ -64,13 +87,36 @@ def rebuild(progress: bool = False) -> int:
             finally:
                 bar.finish()
         IndexStore.write_cursor(path, cursor.as_dict())
+        IndexStore.write_manifest(path, {**manifest, "documents": sum(counts)})
         index.finish_generation(path)
-        index.swap_in(path)
     except BaseException:
         index.discard_generation(path)
+        _forget([name])
         raise
-    indexing.follow()  # changes made while building
+    index.swap_in(path)
+    _forget_replaced(index.root, keep=name)
     return sum(counts)
+
+
+def _forget(names: list[str]) -> None:
+    """A generation never completed follows nothing."""
+    try:
+        with Session(db.engine) as session:
+            followers.forget(session, names)
+            session.commit()
+    except Exception:  # it is forgotten after CHANGE_LOG_FORGET_AFTER_SECONDS anyway
+        log.warning("Could not remove the change-log follower %s.", names, exc_info=True)
+
+
+def _forget_replaced(root: str, keep: str) -> None:
+    """The server's generations replaced by `keep` (and any lost with their directory)
+    follow nothing any more; rows only they needed may be pruned."""
+    try:
+        with Session(db.engine) as session:
+            followers.forget_starting(session, server_prefix(root), keep=keep)
+            session.commit()
+    except Exception:  # they are forgotten after CHANGE_LOG_FORGET_AFTER_SECONDS anyway
+        log.warning("Could not remove replaced change-log followers.", exc_info=True)
 
 
 def _split(session: Session, total: int) -> list[int]:

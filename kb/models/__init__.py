@@ -22,11 +22,12 @@ from kb.models.networks import (
     experience_network,
     meeting_system,
 )
+from kb.models.throttling import RateLimitCounter
 
 __all__ = [
     "AuditLog", "Comment", "Experience", "Flag", "Follow", "HelpfulVote", "InviteCode",
     "experience_network", "MailPreference", "Meeting", "meeting_system", "MeetingItem",
     "MeetingResponse", "Network", "NetworkInvite", "NetworkMembership", "NetworkQuestion",
     "Notification", "NotificationMail", "Organisation", "OutboxMail", "PayrollSystem",
-    "SatisfactionHistory", "User", "utcnow",
+    "RateLimitCounter", "SatisfactionHistory", "User", "utcnow",
 ]

@@ -4,22 +4,32 @@ Layout of INDEX_DIR:
 
     CURRENT            the name of the generation in use (replaced atomically)
     gen-<time>-<pid>/  a Whoosh index plus `cursor.json`, how far into the
-                       change queue this index has applied
+                       change log this index has applied, and `generation.json`,
+                       what it was built from (written when its build completed)
+    rebuild.lock       held by the process that builds a generation
 
-`kb reindex` builds a fresh generation beside the one in use and swaps
-CURRENT when it is complete; searchers notice the swap and reopen.
+A generation is only ever made by a complete build from the database
+(kb.indexing.rebuild), beside the one in use; CURRENT is swapped when it is
+complete and searchers notice the swap and reopen. Without any generation (a new
+server, or its directory removed) searches answer from an empty index in memory,
+and a process that still has a searcher open keeps answering from it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import gc
+import hashlib
 import json
 import os
 import shutil
 import threading
 import time
+import warnings
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import RamStorage
 from whoosh.index import LockError
 
 from kb.search import whoosh_internals
@@ -31,6 +41,36 @@ from kb.search.whoosh_internals import UniqueCodec, write_lock
 
 CURRENT = "CURRENT"
 CURSOR = "cursor.json"
+MANIFEST = "generation.json"
+REBUILD_LOCK = "rebuild.lock"
+# Raise when what kb puts into documents changes in a way the schema's fields and
+# analysis (schema_fingerprint) do not show: every server then rebuilds its index.
+INDEX_FORMAT = 1
+# Analysed with every field's analyzer for the fingerprint: a change of stemming,
+# stop words or compound parts changes the tokens.
+_PROBE_TEXT = ("Lönesystemet räknade semesterlönerna och tjänstepensionsrapporteringen "
+               "fel, men AGI-filen och PAXml-importen fungerade i Personec P 2024.")
+_fingerprint: str | None = None
+
+
+def schema_fingerprint() -> str:
+    """What an index built now is made of: the fields, their types and what their
+    analyzers make of a probe text. A generation with another fingerprint was built
+    by other code and is rebuilt."""
+    global _fingerprint
+    if _fingerprint is None:
+        schema = build_schema()
+        parts = [f"format={INDEX_FORMAT}"]
+        for name in sorted(schema.names()):
+            field = schema[name]
+            parts.append(f"{name}:{type(field).__name__}:{type(field.format).__name__}:"
+                         f"{field.stored}:{field.scorable}:{field.sortable_typecode or ''}")
+            analyzer = getattr(field, "analyzer", None)
+            if analyzer is not None and field.format is not None:
+                tokens = [t.text for t in analyzer(_PROBE_TEXT, mode="index")]
+                parts.append(" ".join(tokens))
+        _fingerprint = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return _fingerprint
 
 
 class IndexStore:
@@ -45,17 +85,18 @@ class IndexStore:
         self.last_catch_up = float("-inf")
         # Set when segments pile up; the web layer merges after its response.
         self.merge_wanted = False
+        # When this process last told the change log it follows, and its last drain
+        # failure as (epoch seconds, error) until a drain succeeds (kb.indexing).
+        self.last_heartbeat = float("-inf")
+        self.drain_error: tuple[float, str] | None = None
+        # Whether this process's last drain found the write lock taken.
+        self.lock_was_busy = False
 
     # Generations -------------------------------------------------------
 
     def ensure(self) -> None:
-        """Create an empty index if there is none."""
+        """The index directory exists (generations come from complete builds only)."""
         os.makedirs(self.root, exist_ok=True)
-        name = self.current_generation()
-        if name is None or not whoosh_index.exists_in(os.path.join(self.root, name)):
-            path = self.new_generation()
-            self.write_cursor(path, {"txid": 0, "id": 0})
-            self.swap_in(path)
 
     def current_generation(self) -> str | None:
         try:
@@ -64,12 +105,27 @@ class IndexStore:
         except FileNotFoundError:
             return None
 
-    def current_path(self) -> str:
+    def current_path(self) -> str | None:
+        """The generation in use, or None when there is none."""
         name = self.current_generation()
-        if name is None:
-            self.ensure()
-            name = self.current_generation()
-        return os.path.join(self.root, name)
+        return None if name is None else os.path.join(self.root, name)
+
+    @contextlib.contextmanager
+    def rebuild_lock(self, wait: bool = True):
+        """Held while one process of this server builds a generation; yields False
+        at once if `wait` is off and another process holds it. The lock goes with
+        the process, however it ends."""
+        self.ensure()
+        with open(os.path.join(self.root, REBUILD_LOCK), "a", encoding="utf-8") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
 
     def new_generation(self, building: bool = False) -> str:
         """An empty index in a fresh directory (not yet in use). A generation being
@@ -95,6 +151,53 @@ class IndexStore:
     def open_generation(path: str):
         return whoosh_index.open_dir(path)
 
+    @staticmethod
+    def read_manifest(path: str) -> dict | None:
+        """What a generation was built from, or None (never completed, or not readable)."""
+        try:
+            with open(os.path.join(path, MANIFEST), encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    @staticmethod
+    def write_manifest(path: str, manifest: dict) -> None:
+        tmp = os.path.join(path, f"{MANIFEST}.{os.getpid()}.tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(manifest, f)
+        os.replace(tmp, os.path.join(path, MANIFEST))
+
+    @staticmethod
+    def unreadable(path: str, segments: bool = True) -> str | None:
+        """Why a generation cannot be searched (None when it can): its table of
+        contents is read and, with `segments`, a searcher opens every segment's files."""
+        problem = None
+        with _whoosh_leaks_quietly() as failed:
+            try:
+                ix = whoosh_index.open_dir(path)
+                if segments:
+                    ix.searcher().close()
+            except whoosh_index.EmptyIndexError:
+                problem = "no Whoosh index in the directory"
+            except Exception as error:  # any failure to read means "not readable"
+                problem = describe_error(error)
+                failed.append(problem)
+        return problem
+
+    @staticmethod
+    def unwritable(path: str) -> str | None:
+        """Why new segments cannot be written into a generation (None when they can):
+        a small file is created and removed through Whoosh's own storage."""
+        name = f".probe-{os.getpid()}-{threading.get_ident()}"
+        try:
+            storage = whoosh_index.open_dir(path).storage
+            storage.create_file(name).close()
+            storage.delete_file(name)
+        except Exception as error:  # any failure to write means "not writable"
+            return describe_error(error)
+        return None
+
     def swap_in(self, path: str) -> None:
         """Make a complete generation the one in use, then remove the old ones."""
         name = os.path.basename(path)
@@ -102,7 +205,8 @@ class IndexStore:
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(name)
         os.replace(tmp, os.path.join(self.root, CURRENT))
-        self.remove_old_generations()
+        with contextlib.suppress(OSError):  # what stays is removed at the next swap
+            self.remove_old_generations()
 
     def remove_old_generations(self) -> None:
         """Delete generations not in use whose write lock is free (a drain may
@@ -114,31 +218,44 @@ class IndexStore:
                 continue
             if _building(path):
                 continue
-            try:
-                ix = whoosh_index.open_dir(path)
-                lock = write_lock(ix)
-                if not lock.acquire(blocking=False):
-                    continue
+            with _whoosh_leaks_quietly() as failed:
                 try:
-                    shutil.rmtree(path, ignore_errors=True)
-                finally:
-                    lock.release()
-            except (OSError, whoosh_index.EmptyIndexError):
+                    ix = whoosh_index.open_dir(path)
+                except Exception:  # unreadable debris: no process can be writing into it
+                    ix = None
+                    failed.append(path)
+            if ix is None:
                 shutil.rmtree(path, ignore_errors=True)
+                continue
+            lock = write_lock(ix)
+            if not lock.acquire(blocking=False):
+                continue
+            try:
+                shutil.rmtree(path, ignore_errors=True)
+            finally:
+                lock.release()
 
     # Writing -------------------------------------------------------------
 
     def open_index(self, path: str | None = None):
-        return whoosh_index.open_dir(path or self.current_path())
+        path = path or self.current_path()
+        if path is None:
+            raise whoosh_index.EmptyIndexError(f"No index generation in {self.root}")
+        return whoosh_index.open_dir(path)
 
     @contextlib.contextmanager
     def try_writer(self, wait: float = 0.0):
         """A writer on the index in use, or None at once (or after `wait`
-        seconds) if another process or thread holds the lock."""
+        seconds) if another process or thread holds the lock, or if there is
+        no generation."""
         path = self.current_path()
+        if path is None:
+            yield None, None
+            return
         ix = self.open_index(path)
         try:
-            writer = ix.writer(compound=False, timeout=wait, delay=0.05, codec=UniqueCodec())
+            writer = whoosh_internals.open_writer(ix, timeout=wait, delay=0.05, compound=False,
+                                                  codec=UniqueCodec())
         except LockError:
             yield None, path
             return
@@ -188,19 +305,40 @@ class IndexStore:
                 if handle.retired and handle.users == 0:
                     handle.close()
 
+    @property
+    def serving(self) -> str | None:
+        """The generation this process's searcher answers from (None: the empty one)."""
+        return self._generation
+
     def _current_handle(self) -> _SearcherHandle:
         generation = self.current_generation()
         if self._handle is None or generation != self._generation:
-            self._ix = self.open_index()
-            self._generation = self.current_generation()
-            self._replace(self._ix.searcher())
-        elif not self._handle.searcher.up_to_date():
+            try:
+                ix = self.open_index(os.path.join(self.root, generation)) if generation else None
+                searcher = ix.searcher() if ix is not None else None
+            except Exception:  # missing or unreadable: health reports it, a rebuild mends it
+                ix = searcher = None
+            if searcher is None:
+                if self._handle is not None:
+                    return self._handle  # the last generation it could open answers
+                ix, generation = _empty_index(), None
+                searcher = ix.searcher()
+            self._ix = ix
+            self._generation = generation
+            self._replace(searcher)
+            return self._handle
+        try:
+            fresh = self._handle.searcher.up_to_date()
+        except Exception:  # its files went away: keep answering from what is open
+            fresh = True
+        if not fresh:
             # Not Searcher.refresh(): in Whoosh 2.7.4 it reuses nothing (its
             # reuse table is keyed by generation but looked up by segment id)
             # and closes only one of the old reader's segment readers, leaking
             # the open files of all the others. A fresh searcher, with the old
             # one closed once no thread uses it, holds exactly one set of files.
-            self._replace(self._ix.searcher())
+            with contextlib.suppress(Exception):  # unreadable now: keep what is open
+                self._replace(self._ix.searcher())
         return self._handle
 
     def _replace(self, searcher) -> None:
@@ -233,6 +371,30 @@ class _SearcherHandle:
 
 
 BUILDING = ".building"
+
+
+@contextlib.contextmanager
+def _whoosh_leaks_quietly():
+    """Whoosh leaves a table of contents it failed to read open: it is closed when
+    collected, without a warning about it (collected here once something failed)."""
+    failed = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            yield failed
+        finally:
+            if failed:
+                gc.collect()
+
+
+def _empty_index():
+    return RamStorage().create_index(build_schema())
+
+
+def describe_error(error: Exception) -> str:
+    """An error in a few words, without paths (health reports are public)."""
+    detail = getattr(error, "strerror", None) or str(error).split(":")[0]
+    return f"{type(error).__name__}: {detail}"[:200]
 
 
 def _building(path: str) -> bool:

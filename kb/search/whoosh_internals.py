@@ -25,6 +25,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3LeafMatcher, W3Segme
 from whoosh.filedb.filestore import OverlayStorage
 from whoosh.index import TOC, LockError, clean_files
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.util.filelock import try_for
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -74,6 +75,24 @@ class UniqueCodec(W3Codec):
 def write_lock(ix):
     """The lock every Whoosh writer of `ix` takes (`acquire(blocking=False)`, `release()`)."""
     return ix.lock("WRITELOCK")
+
+
+def open_writer(ix, timeout: float = 0.0, delay: float = 0.1, **kwargs) -> SegmentWriter:
+    """`ix.writer(...)`, except that the lock is released when making the writer fails
+    (a segment file that cannot be created): Whoosh's SegmentWriter takes the lock
+    first and keeps it until the half-made writer is garbage-collected, so every
+    later writer of the process met LockError. The writer is told it holds the lock
+    (its private `writelock`, released by commit and cancel, as Whoosh's own)."""
+    lock = write_lock(ix)
+    if not try_for(lock.acquire, timeout=timeout, delay=delay):
+        raise LockError
+    try:
+        writer = SegmentWriter(ix, _lk=False, **kwargs)
+    except BaseException:
+        lock.release()
+        raise
+    writer.writelock = lock
+    return writer
 
 
 def segment_count(ix) -> int:

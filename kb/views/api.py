@@ -38,7 +38,7 @@ MAX_PER_PAGE = 100
 
 def _positive_int(name: str, default: int, maximum: int | None = None) -> int:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
         limit = f" och högst {maximum}" if maximum else ""
@@ -47,6 +47,15 @@ def _positive_int(name: str, default: int, maximum: int | None = None) -> int:
 
 
 def _filters() -> stats.Filters:
+    """The filters exactly as the document describes them: codes as listed (not
+    empty, not padded) and recent 1 or 0; anything else answers 400."""
+    for name in ("sector", "size", "role"):
+        value = request.args.get(name)
+        context = vocab.CONTEXT_BY_PARAM[name]
+        if value is not None and value not in context.vocabulary:
+            abort(400, description=f"Okänd {context.noun}: {value[:40]}")
+    if request.args.get("recent") not in (None, "0", "1"):
+        abort(400, description="recent ska vara 1 eller 0.")
     try:
         return stats.Filters.from_args(request.args, strict=True)
     except stats.FilterError as error:
@@ -196,12 +205,14 @@ def system_detail(slug: str):
 @bp.get("/compare")
 def compare():
     """Two to four systems side by side, for the filters given."""
-    chosen, problems = chosen_systems(request.args.getlist("s"), catalogue.listed_systems())
-    if len(request.args.getlist("s")) > MAX_SYSTEMS:
-        problems.append(f"Ange högst {MAX_SYSTEMS} system.")
+    slugs = request.args.getlist("s")
+    if not MIN_SYSTEMS <= len(slugs) <= MAX_SYSTEMS or len(set(slugs)) != len(slugs):
+        abort(400, description=f"Ange {MIN_SYSTEMS} till {MAX_SYSTEMS} olika system med "
+                               "parametern s.")
+    chosen, problems = chosen_systems(slugs, catalogue.listed_systems())
     if problems or len(chosen) < MIN_SYSTEMS:
-        abort(400, description=" ".join(problems)
-              or f"Ange {MIN_SYSTEMS} till {MAX_SYSTEMS} system med parametern s.")
+        abort(404, description=" ".join(problems)
+              or f"Ange {MIN_SYSTEMS} till {MAX_SYSTEMS} olika system med parametern s.")
     filters = _filters()
     profiles = stats.profiles(chosen, policy.counted(audience()), filters)
     return jsonify(

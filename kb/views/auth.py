@@ -22,6 +22,7 @@ from kb.extensions import limiter, login_manager
 from kb.forms import ActionForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from kb.models import User
 from kb.views.common import safe_target
+from kb.views.throttle import throttled
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -35,12 +36,6 @@ def load_user(session_id: str) -> User | None:
     return accounts.load_session(session_id)
 
 
-def _form_email_key(prefix: str):
-    def key() -> str:
-        return f"{prefix}:" + User.normalise_email(request.form.get("email", ""))[:254]
-    return key
-
-
 def _setting(name: str):
     return lambda: current_app.config[name]
 
@@ -48,9 +43,7 @@ def _setting(name: str):
 # Becoming a member ------------------------------------------------------------------------
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_setting("REGISTER_LIMIT_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(_setting("REGISTER_LIMIT_PER_ACCOUNT"), methods=["POST"],
-               key_func=_form_email_key("register"))
+@throttled(per_address="REGISTER_LIMIT_PER_ADDRESS", per_account="REGISTER_LIMIT_PER_ACCOUNT")
 def register():
     """Become a member: the same answer whether or not the address has an account."""
     if current_user.is_authenticated:
@@ -136,9 +129,7 @@ def confirm_email_change(token: str):
 # Logging in and out -----------------------------------------------------------------------
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_setting("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(_setting("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"],
-               key_func=_form_email_key("login"))
+@throttled(per_address="LOGIN_LIMIT_PER_ADDRESS", per_account="LOGIN_LIMIT_PER_ACCOUNT")
 def login():
     """Log in, then return to the page that asked for it."""
     form = LoginForm()
@@ -177,9 +168,7 @@ def _start_session(user: User, remember: bool = False) -> None:
 # A new password --------------------------------------------------------------------------
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit(_setting("RESET_LIMIT_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(_setting("RESET_LIMIT_PER_ACCOUNT"), methods=["POST"],
-               key_func=_form_email_key("reset"))
+@throttled(per_address="RESET_LIMIT_PER_ADDRESS", per_account="RESET_LIMIT_PER_ACCOUNT")
 def forgot_password():
     """"Glömt lösenordet?": a link by mail, and the same answer for every address."""
     form = ForgotPasswordForm()

@@ -1,12 +1,16 @@
 """Error pages in Swedish (templates/error.html), and JSON errors under /api/: every kind of
 error kb answers with is mapped here, once."""
 
+import math
+import time
+
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from kb.errors import Conflict, Forbidden, Invalid, KbError, NotFound
-from kb.extensions import db
+from kb.extensions import db, limiter
+from kb.swedish import plural
 
 # kb's own errors, raised by domain code, answer with these statuses and their message.
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422}
@@ -32,6 +36,38 @@ def render_error(code: int, detail: str | None = None):
     return render_template("error.html", code=code, title=title, message=detail or message), code
 
 
+def _retry_after() -> int | None:
+    """Seconds until the breached limit's window ends (Flask-Limiter's own figure)."""
+    try:
+        breached = limiter.current_limit
+        reset_at = breached.reset_at if breached is not None else None
+    except Exception:  # the counters' storage failed: no figure to give
+        return None
+    if not reset_at:
+        return None
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def _wait_in_swedish(seconds: int) -> str:
+    if seconds < 120:
+        return plural(seconds, "sekund", "sekunder")
+    return plural(math.ceil(seconds / 60), "minut", "minuter")
+
+
+def too_many_attempts():
+    """429 with Retry-After and, in Swedish, how long to wait."""
+    seconds = _retry_after()
+    detail = None
+    if seconds is not None:
+        detail = (f"Du har gjort för många försök. Vänta {_wait_in_swedish(seconds)} "
+                  "och försök igen.")
+    response = render_error(429, detail)
+    if seconds is not None:
+        body, code = response
+        response = (body, code, {"Retry-After": str(seconds)})
+    return response
+
+
 # Flask-WTF's reasons are English ("The CSRF session token is missing."): one Swedish one.
 CSRF_MESSAGE = ("Formuläret hade gått ut eller kom inte från den här sidan. Gå tillbaka, "
                 "ladda om sidan och skicka igen.")
@@ -45,8 +81,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
+        if code == 429:
+            return too_many_attempts()
         detail = error.description if code in (400, 403, 404) and _is_own_message(error) else None
-        return render_error(code if code in MESSAGES else 400, detail)
+        body, status = render_error(code if code in MESSAGES else 400, detail)
+        # 405 names the methods that do work (RFC 9110), as Werkzeug's own answer does.
+        allow = [(name, value) for name, value in error.get_headers() if name == "Allow"]
+        return body, status, allow
 
     @app.errorhandler(KbError)
     def kb_error(error: KbError):

@@ -44,8 +44,7 @@ def terms():
 
 @bp.get("/healthz")
 def healthz():
-    """Database and index reachable: 200, otherwise 503 with the reason."""
-    problems = health.problems()
-    if problems:
-        return {"status": "unavailable", "problems": problems}, 503
-    return {"status": "ok"}, 200
+    """Database reachable, index readable, writable, complete and following the change
+    log: 200; otherwise 503 with the reasons (kb.health). JSON either way."""
+    body = health.report()
+    return body, 200 if body["status"] == "ok" else 503, {"Cache-Control": "no-store"}

@@ -9,7 +9,7 @@ from kb.errors import Forbidden, Invalid
 from kb.extensions import db, login_manager
 from kb.forms import CloseNetworkForm, InviteLinkForm, NetworkForm
 from kb.stats import table
-from kb.views.common import audience, current_member
+from kb.views.common import audience, current_member, safe_target
 
 bp = Blueprint("networks", __name__, url_prefix="/networks")
 
@@ -131,7 +131,8 @@ def meetings_feed(slug: str):
     else:
         member = current_member()
         if member is None:
-            return redirect(login_url(login_manager.login_view, next_url=request.full_path))
+            return redirect(login_url(login_manager.login_view,
+                                      next_url=safe_target(request.full_path)))
         networks.require_member(audience(), network)
     found = meetings.feed_meetings(network)
     body = meetings.calendar(found, {m.id: _meeting_url(m) for m in found},

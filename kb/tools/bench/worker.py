@@ -132,6 +132,12 @@ def measure_requests(workdir: str, rounds: int, submits: int) -> dict:
         if n % 10 == 9:  # and what the member reads next, so searches see the writes
             timed("/search?" + urlencode({"q": f"bänkprov{letters(n)}"}))
     peaks["submit"] = peak_mb()
+
+    # /healthz as a load balancer polls it: the counts of documents and experiences
+    # taken at most every HEALTH_COUNT_SECONDS, and (apart) taken at every poll.
+    health = [timed("/healthz") for _ in range(50)]
+    app.config["HEALTH_COUNT_SECONDS"] = 0
+    health_counting = [timed("/healthz") for _ in range(20)]
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -145,6 +151,8 @@ def measure_requests(workdir: str, rounds: int, submits: int) -> dict:
         "compare_uncached": summary(compare_cold),
         "submit": summary(submit_samples),
         "submit_after_response": summary(submit_after),
+        "healthz": summary(health),
+        "healthz_counting": summary(health_counting),
         "hostile": sorted(hostile, key=lambda h: -h["ms"]),
         "hostile_errors": [h for h in hostile if h["status"] >= 500],
         "worker_peak_mb": peak_mb(),

@@ -1,8 +1,9 @@
 """Writes the demo catalogue, the demo accounts and the synthetic experiences.
 
 Experiences are built as plain dicts and written with Core bulk inserts: no ORM
-objects per row and, on purpose, no entries in the search-index change queue.
-Whoever seeds rebuilds the index afterwards (``kb seed-demo`` does).
+objects per row and, on purpose, no rows in the change log. In the same
+transaction the load asks every server to rebuild its index from the database
+(kb.changelog.state.request_rebuild); ``kb seed-demo`` rebuilds its own at once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, insert, select, text
 
+from kb.changelog import state
 from kb.extensions import db
 from kb.models import Experience, Organisation, PayrollSystem, SatisfactionHistory, User
 from kb.tools.demo.datafiles import catalogue
@@ -119,6 +121,8 @@ def seed(count: int, seed: int = 1, batch_size: int = 5000) -> SeedResult:
         db.session.execute(statement, _with_organisations(batch, organisations))
         written += len(batch)
     _keep_earlier_satisfactions(seed, batch_size)
+    if written:
+        state.request_rebuild(db.session)
     db.session.commit()
     if written and db.engine.dialect.name == "postgresql":
         # Planner statistics for the rows just loaded, before autovacuum gets to it.

@@ -1,0 +1,20 @@
+"""Attempt counters of the throttled forms (login, registration), shared by every
+process that serves kb (kb.throttling)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kb.extensions import db
+
+
+class RateLimitCounter(db.Model):
+    """Attempts in one fixed window of one limit for one key (an e-mail address or a
+    client address), and when the window ends (epoch seconds)."""
+
+    __tablename__ = "rate_limit_counter"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
