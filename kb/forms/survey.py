@@ -89,9 +89,8 @@ def mapping_form(headers: list[str], unknown, systems, mapping: Mapping, formdat
 
     column_choices = [("", NO_COLUMN)] + [(str(i), header) for i, header in enumerate(headers)]
     for name, text in columns.FIELDS.items():
-        required = name in columns.REQUIRED
         setattr(Form, f"column_{name}", SelectField(
-            text + (" (obligatorisk)" if required else ""), choices=column_choices,
+            text, choices=column_choices,
             default=str(mapping.column(name)) if mapping.column(name) is not None else ""))
     system_choices = [("", "Välj system"), (PROPOSE, "Föreslå som nytt system")] + [
         (str(system.id), system.name) for system in systems]

@@ -9,8 +9,7 @@ from kb.errors import Invalid
 from kb.extensions import db
 from kb.forms.survey import SurveyConfirmForm, SurveyUploadForm, mapping_form, unknown_field_name
 from kb.survey import values
-from kb.survey.columns import FIELDS
-from kb.survey.preview import STATUSES
+from kb.survey.columns import FIELDS, REQUIRED
 from kb.views.common import audience
 
 bp = Blueprint("survey", __name__)
@@ -79,7 +78,7 @@ def upload(slug: str):
 def _review_page(network, opened, form, confirm_form, status=200):
     return render_template(
         "survey/review.html", network=network, opened=opened, preview=opened.preview,
-        form=form, confirm_form=confirm_form, fields=FIELDS, statuses=STATUSES,
+        form=form, confirm_form=confirm_form, fields=FIELDS, required_fields=REQUIRED,
         rule=values.RULE, form_field_name=unknown_field_name, inside=True), status
 
 
