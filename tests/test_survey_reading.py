@@ -155,6 +155,11 @@ def test_any_bytes_are_a_sheet_or_a_swedish_reason(content):
         assert all(len(cells) == len(found.headers) for _n, cells in found.rows)
 
 
+@pytest.fixture
+def review(client, network):
+    return sheets.uploaded(client, network, sheets.csv_bytes())
+
+
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.dictionaries(
@@ -162,10 +167,8 @@ def test_any_bytes_are_a_sheet_or_a_swedish_reason(content):
                      "column_sector", "scale", "role", "sector", "size", "system_0"]),
     st.one_of(st.text(max_size=12), st.sampled_from(["0", "1", "99", "-1", "propose", ""])),
     min_size=1))
-def test_the_mapping_form_survives_anything(client, network, values):
-    review = getattr(test_the_mapping_form_survives_anything, "review", None)
-    if review is None or client.get(review).status_code != 200:
-        review = sheets.uploaded(client, network, sheets.csv_bytes())
-        test_the_mapping_form_survives_anything.review = review
+def test_the_mapping_form_survives_anything(client, review, values):
     response = post(client, review, values, page=review)
     assert response.status_code in (302, 422)
+    # Whatever was posted, the preview still shows.
+    assert client.get(review).status_code == 200
