@@ -265,6 +265,10 @@ def test_survey_answers_count_in_kb_figures_marked_so_a_reader_can_leave_them_ou
     # Five answers of 2 and five of 5: 3,5 with the survey, 5,0 without.
     assert "3,5" in with_survey and "3,5" not in without
     assert "5,0" in without
+    # The API names where a survey answer comes from, as the pages do.
+    answer = sheets.survey_answers(app, network_id(app, network))[0]
+    found = client.get(f"/api/v1/experiences/{answer.id}").get_json()
+    assert "Från nätverkets enkät" in found["author"] and "Kommun 0" in found["author"]
 
 
 def test_survey_answers_shared_with_the_network_count_only_for_its_members(
@@ -273,6 +277,9 @@ def test_survey_answers_shared_with_the_network_count_only_for_its_members(
     sheets.imported(client, network, _sheet(*rows))
     page = text_of(client.get(f"/networks/{network}"))
     assert "Kommun 4" in page and page.count("Enkätsvar") >= 5
+    # The summary per system counts the five organisations' answers.
+    summary = page.split('id="per-system-heading"')[1].split("</table>")[0]
+    assert "Heroma" in summary and ">5<" in summary and "2,0" in summary
     auth.logout()
     assert "Kommun 4" not in text_of(client.get("/search?q=Heroma"))
     assert "för få svar" in text_of(client.get("/systems/heroma"))

@@ -178,6 +178,8 @@ class Experience(db.Model):
     @property
     def author_label(self) -> str:
         """How the author is shown: by name, or by role, sector and size only."""
+        if self.is_survey_answer and self.author is None:
+            return self.named_author
         if self.anonymous or self.author is None:
             return (
                 f"{vocab.label(vocab.PROFESSIONAL_ROLES, self.reviewer_role)}, "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from kb import networks
-from kb.errors import Invalid, NotFound
+from kb.errors import Conflict, Invalid, NotFound
 from kb.extensions import db
 from kb.models import Network, SurveyImport, User
 from kb.survey import preview as previews
@@ -65,7 +65,10 @@ def opened(network: Network, leader: User, import_id: int,
     found = db.session.get(SurveyImport, import_id)
     if found is None or found.network_id != network.id:
         raise NotFound(NOT_FOUND)
-    sheet = read(found.content, found.filename)
+    try:
+        sheet = read(found.content, found.filename)
+    except SheetError as error:  # read on arrival; only a lowered limit gets here
+        raise Conflict(str(error)) from error
     mapping = mapping or Mapping.from_json(found.mapping, sheet, network.kind)
     return Opened(found, sheet, mapping, previews.build(sheet, mapping, network, found.sha256,
                                                         Catalogue()))
