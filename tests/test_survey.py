@@ -283,3 +283,13 @@ def test_survey_answers_shared_with_the_network_count_only_for_its_members(
     auth.logout()
     assert "Kommun 4" not in text_of(client.get("/search?q=Heroma"))
     assert "för få svar" in text_of(client.get("/systems/heroma"))
+
+
+def test_imports_and_claims_are_in_the_audit_log(app, client, auth, factory, network):
+    sheets.imported(client, network, sheets.csv_bytes(), "enkat-var.csv")
+    auth.logout()
+    factory.user(email="admin@kb.se", site_role="admin")
+    auth.login("admin@kb.se")
+    page = text_of(client.get("/admin/audit?object_type=survey_import"))
+    assert "Importerade nätverkets enkät" in page
+    assert "enkat-var.csv: 3 nya, 0 uppdaterade, 0 oförändrade, 4 importerades inte." in page
