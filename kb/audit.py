@@ -36,6 +36,8 @@ ACTIONS = {
     "network.leave": "Lämnade nätverk",
     "network.remove": "Tog bort medlem ur nätverk",
     "network.appoint": "Utsåg medledare i nätverk",
+    "survey.import": "Importerade nätverkets enkät",
+    "survey.claim": "Tog över ett enkätsvar",
 }
 
 

@@ -58,7 +58,7 @@ def propose_system(member_id: int, name: str, vendor: str = "",
     """A missing system, proposed by a member; a moderator approves or merges it."""
     name = name.strip()
     system = PayrollSystem(
-        slug=_free_slug(name), name=name, vendor=(vendor or "").strip(),
+        slug=free_slug(name), name=name, vendor=(vendor or "").strip(),
         website=(website or "").strip(), status=PENDING, proposed_by_id=member_id,
     )
     db.session.add(system)
@@ -66,7 +66,8 @@ def propose_system(member_id: int, name: str, vendor: str = "",
     return system
 
 
-def _free_slug(name: str) -> str:
+def free_slug(name: str) -> str:
+    """A slug for a new system's name that no system has yet."""
     base = slugify(name) or "system"
     slug, n = base, 1
     while db.session.scalar(select(PayrollSystem.id).where(PayrollSystem.slug == slug)):

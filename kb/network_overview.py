@@ -1,8 +1,9 @@
 """“Vad kör vi i nätverket?”: which system each member organisation runs, how satisfied
 it is, who is considering a switch and to what, and a summary per system.
 
-The rows are the network's active members' current experiences that the viewer's
-figures count (kb.policy.counted: published, and shared with the viewer or with one of
+The rows are the network's active members' current experiences, and the answers of
+the network's own survey (kb.survey: one per organisation the sheet named), that the
+viewer's figures count (kb.policy.counted: published, and shared with the viewer or with one of
 their networks). The summary per system is kb.stats over exactly those experiences
 (`stats.profiles(..., only=ids)`): the same means, NPS and "för få svar" as every other
 figure of kb. An anonymous experience counts in the summary but is not put next to an
@@ -71,19 +72,28 @@ def overview(network: Network, audience: Audience) -> Overview:
     """What the network runs, as this viewer's figures count it."""
     members = networks.members(network)
     users = {m.user_id: m.user for m in members}
-    if not users:
-        return Overview()
     experiences = db.session.scalars(
         select(Experience)
-        .options(joinedload(Experience.system), joinedload(Experience.considering_switch_to))
-        .where(policy.counted(audience).clause(), Experience.author_id.in_(sorted(users)),
+        .options(joinedload(Experience.system), joinedload(Experience.considering_switch_to),
+                 joinedload(Experience.organisation))
+        .where(policy.counted(audience).clause(),
+               Experience.author_id.in_(sorted(users))
+               | (Experience.survey_network_id == network.id),
                Experience.usage_status == "current")
         .order_by(Experience.created_at.desc(), Experience.id.desc())
     ).unique().all()
+    if not experiences and not users:
+        return Overview()
     found = Overview()
     organisations: dict[int, set] = {}
     seen_authors = set()
     for experience in experiences:
+        if experience.author_id not in users:  # the network's survey answer
+            key = ("organisation", experience.organisation_id or -experience.id)
+            organisations.setdefault(experience.system_id, set()).add(key)
+            found.rows.append(Row(experience.organisation.name if experience.organisation
+                                  else "–", experience.survey_label, experience))
+            continue
         user = users[experience.author_id]
         key, name = _organisation_of(user)
         organisations.setdefault(experience.system_id, set()).add(key)

@@ -59,6 +59,24 @@ def whole_number(text) -> int | None:
     return int(cleaned)
 
 
+def decimal_number(text) -> float | None:
+    """A number as people write it, with a decimal comma or point (`4,5`, `4.5`, `2 566`);
+    None when it is not one."""
+    if text is None:
+        return None
+    cleaned = str(text).strip().replace(",", ".")
+    whole, point, fraction = cleaned.partition(".")
+    number = whole_number(whole) if whole.strip() not in ("", "-") else 0
+    if number is None or not whole.strip() and not fraction:
+        return None
+    if not point:
+        return float(number)
+    if not fraction or len(fraction) > 6 or not fraction.isascii() or not fraction.isdigit():
+        return None
+    magnitude = abs(number) + int(fraction) / 10 ** len(fraction)
+    return -magnitude if whole.strip().startswith(("-", "\u2212")) else magnitude
+
+
 def as_id(value) -> int | None:
     """A form or query value as a database id, or None when it cannot be one."""
     return integer_in(value, 1, MAX_ID)

@@ -9,6 +9,19 @@ THOUSANDS = "\u00a0"
 MINUS = "\u2212"
 
 
+MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)
+
+
+def date(value) -> str:
+    """A date the Swedish way: 1 december 2026."""
+    if value is None:
+        return "–"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
 def thousands(value: int | float | None) -> str:
     """A whole number the Swedish way: 11 880."""
     if value is None:

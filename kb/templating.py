@@ -8,16 +8,9 @@ from markupsafe import Markup, escape
 from kb import swedish, vocab
 from kb.dates import stockholm
 
-MONTHS = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)
-
 
 def swedish_date(value: datetime | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return swedish.date(value)
 
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")

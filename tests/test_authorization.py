@@ -17,6 +17,7 @@ from kb.models import (
     NetworkQuestion,
     Notification,
     PayrollSystem,
+    SurveyImport,
     utcnow,
 )
 from tests.conftest import csrf_token
@@ -126,6 +127,11 @@ ACCESS = {
     "api.network": "public",
     "api.network_meetings": "network",
     "api.network_question_list": "network",
+    "survey.upload": "leader",
+    "survey.review": "leader",
+    "survey.confirm": "leader",
+    # The experience in the URL is a member's own, not a network's survey answer.
+    "survey.claim": "nobody",
 }
 
 ALLOWED = {
@@ -138,6 +144,7 @@ ALLOWED = {
     "leader": {"author"},
     "network": {"author", "moderator", "admin"},
     "network_member": {"author"},
+    "nobody": set(),
 }
 
 # Author-only routes give 404 instead of 403 where the object itself is private (a
@@ -200,8 +207,13 @@ def world(app, factory):
         answer = NetworkQuestion(network_id=network.id, author_id=applicant,
                                  parent_id=question.id, body="Så här.")
         db.session.add(answer)
+        sheet = "Organisation;Lönesystem;Nöjdhet\r\nMalmö stad;Heroma;4\r\n".encode()
+        upload = SurveyImport(network_id=network.id, uploaded_by_id=author,
+                              filename="enkat.csv", content=sheet, sha256="0" * 64)
+        db.session.add(upload)
         db.session.commit()
         return {
+            "import_id": upload.id,
             "membership_id": request.id, "invite_id": invite.id, "invite_token": invite.token,
             "meeting_id": meeting.id, "question_id": question.id, "answer_id": answer.id,
             "experience_id": experience, "comment_id": comment.id, "slug": "heroma",
@@ -217,7 +229,8 @@ def world(app, factory):
 # Values for the any(...) parts of URLs.
 ACTIONS = {"admin.decide": "publish", "admin.set_active": "deactivate",
            "networks.manage": "approve"}
-NETWORK_ENDPOINTS = ("networks.", "meetings.", "network_questions.", "api.network")
+NETWORK_ENDPOINTS = ("networks.", "meetings.", "network_questions.", "api.network",
+                     "survey.")
 
 
 def _url(rule, world):

@@ -54,4 +54,5 @@ class AuditFilterForm(SwedishQueryForm):
         ("user_account", "Användare"), ("comment", "Kommentar"), ("invite_code", "Inbjudan"),
         ("network", "Nätverk"), ("network_membership", "Nätverksmedlemskap"),
         ("network_invite", "Inbjudningslänk till nätverk"),
+        ("survey_import", "Importerad enkät"),
     ])

@@ -22,6 +22,7 @@ from kb.models.networks import (
     experience_network,
     meeting_system,
 )
+from kb.models.survey import SurveyAnswer, SurveyImport
 from kb.models.throttling import RateLimitCounter
 
 __all__ = [
@@ -29,5 +30,6 @@ __all__ = [
     "experience_network", "MailPreference", "Meeting", "meeting_system", "MeetingItem",
     "MeetingResponse", "Network", "NetworkInvite", "NetworkMembership", "NetworkQuestion",
     "Notification", "NotificationMail", "Organisation", "OutboxMail", "PayrollSystem",
-    "RateLimitCounter", "SatisfactionHistory", "User", "utcnow",
+    "RateLimitCounter", "SatisfactionHistory", "SurveyAnswer", "SurveyImport", "User",
+    "utcnow",
 ]

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb import vocab
+from kb import swedish, vocab
 from kb.dates import utcnow
 from kb.extensions import db
 
@@ -110,6 +110,11 @@ class Experience(db.Model):
     # Why a moderator held back or hid it; shown to the author.
     moderation_note: Mapped[str] = mapped_column(Text, default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An answer in this network's own survey, written by its leader's import (kb.survey)
+    # for the organisation the sheet names; cleared when a member of that organisation
+    # makes it their own. Figures can leave such answers out.
+    survey_network_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network.id", ondelete="SET NULL"), index=True)
     # Kept in step with HelpfulVote rows, so "most helpful" sorts without a join.
     helpful_count: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -173,6 +178,8 @@ class Experience(db.Model):
     @property
     def author_label(self) -> str:
         """How the author is shown: by name, or by role, sector and size only."""
+        if self.is_survey_answer and self.author is None:
+            return self.named_author
         if self.anonymous or self.author is None:
             return (
                 f"{vocab.label(vocab.PROFESSIONAL_ROLES, self.reviewer_role)}, "
@@ -182,8 +189,21 @@ class Experience(db.Model):
         return self.author.display_name
 
     @property
+    def is_survey_answer(self) -> bool:
+        return self.survey_network_id is not None
+
+    @property
+    def survey_label(self) -> str:
+        """Where a survey answer comes from, dated by the sheet that last stated it."""
+        return f"Från nätverkets enkät, {swedish.date(self.confirmed_at)}"
+
+    @property
     def named_author(self) -> str | None:
-        """The author's name, unless they chose to be anonymous."""
+        """The author's name, unless they chose to be anonymous; for a survey answer, the
+        organisation the sheet names and where the answer comes from."""
+        if self.is_survey_answer and self.author is None:
+            organisation = self.organisation.name if self.organisation is not None else ""
+            return f"{organisation} – {self.survey_label}" if organisation else self.survey_label
         return None if self.anonymous or self.author is None else self.author.display_name
 
     @property

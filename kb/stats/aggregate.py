@@ -62,6 +62,8 @@ def counted(snapshot: Snapshot, reach: Reach, filters: Filters,
             rows &= c[column] == list(CODED[column]).index(code)
     if filters.recent:
         rows &= c["created"] >= snapshot.epoch(recent_cutoff(today))
+    if filters.no_survey:
+        rows &= c["survey"] == 0
     return rows
 
 

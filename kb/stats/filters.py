@@ -1,4 +1,5 @@
-"""Who the figures are about: sector, size band, reviewer role and the 24-month window."""
+"""Who the figures are about: sector, size band, reviewer role, the 24-month window, and
+whether networks' survey answers count."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class FilterError(ValueError):
 
 # The query parameters of the filters, and the value of `urval` that asks for every
 # organisation even where the member's own segment would be the default.
-PARAMETERS = ("sector", "size", "role", "recent")
+PARAMETERS = ("sector", "size", "role", "recent", "nosurvey")
 ALL = "alla"
 
 
@@ -32,6 +33,8 @@ class Filters:
     size: str | None = None
     role: str | None = None
     recent: bool = False
+    # Leave out the answers networks imported from their own surveys (kb.survey).
+    no_survey: bool = False
 
     @classmethod
     def from_args(cls, args, *, strict: bool = False) -> Filters:
@@ -48,10 +51,11 @@ class Filters:
                     raise FilterError(f"Okänd {context.noun}: {value[:40]}")
                 value = ""
             values[name] = value or None
-        recent = args.get("recent")
-        if strict and (recent or "").strip() and parsing.boolean(recent) is None:
-            raise FilterError("recent ska vara 1 eller 0")
-        return cls(**values, recent=parsing.flag(recent))
+        recent, no_survey = args.get("recent"), args.get("nosurvey")
+        for name, value in (("recent", recent), ("nosurvey", no_survey)):
+            if strict and (value or "").strip() and parsing.boolean(value) is None:
+                raise FilterError(f"{name} ska vara 1 eller 0")
+        return cls(**values, recent=parsing.flag(recent), no_survey=parsing.flag(no_survey))
 
     @classmethod
     def of_organisation(cls, organisation) -> Filters | None:
@@ -72,13 +76,15 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.sector or self.size or self.role or self.recent)
+        return bool(self.sector or self.size or self.role or self.recent or self.no_survey)
 
     def clauses(self, today: datetime | None = None) -> list[ColumnElement[bool]]:
         clauses = [getattr(Experience, vocab.CONTEXT_BY_PARAM[name].column) == getattr(self, name)
                    for name in FILTERED_CONTEXT if getattr(self, name)]
         if self.recent:
             clauses.append(Experience.created_at >= recent_cutoff(today))
+        if self.no_survey:
+            clauses.append(Experience.survey_network_id.is_(None))
         return clauses
 
     def query_args(self) -> dict[str, str]:
@@ -87,6 +93,8 @@ class Filters:
         args = {key: value for key, value in args.items() if value}
         if self.recent:
             args["recent"] = "1"
+        if self.no_survey:
+            args["nosurvey"] = "1"
         return args
 
     def describe(self) -> str:
@@ -95,6 +103,8 @@ class Filters:
                  for name in FILTERED_CONTEXT if getattr(self, name)]
         if self.recent:
             parts.append(f"senaste {RECENT_MONTHS} månaderna")
+        if self.no_survey:
+            parts.append("utan nätverkens enkätsvar")
         return " · ".join(parts) if parts else "Alla organisationer"
 
 

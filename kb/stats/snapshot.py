@@ -67,6 +67,8 @@ def _columns() -> dict[str, object]:
             .limit(1).scalar_subquery(), 0),
         "satisfaction": E.satisfaction,
         "recommend": func.coalesce(E.recommend, -1),
+        # A network's survey answer (kb.survey), which a reader may leave out.
+        "survey": case((E.survey_network_id.is_not(None), 1), else_=0),
     }
     for name, vocabulary in CODED.items():
         columns[name] = _coded(getattr(E, name), list(vocabulary))

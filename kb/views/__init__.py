@@ -19,6 +19,7 @@ from kb.views import (
     network_questions,
     networks,
     search,
+    survey,
     systems,
 )
 from kb.views.common import IdConverter
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 def register(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     for module in (main, auth, systems, experiences, compare, api, search, account, admin,
-                   community, networks, meetings, network_questions):
+                   community, networks, meetings, network_questions, survey):
         app.register_blueprint(module.bp)
     app.after_request(_merge_index_after_response)
 

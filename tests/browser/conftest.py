@@ -56,6 +56,7 @@ class LiveServer:
     slugs: list[str]
     experience_ids: list[int]  # published, public demo experiences
     meeting_id: int = 0  # the demo network's coming meeting
+    survey_import_id: int = 0  # a survey sheet uploaded to the demo network, not confirmed
 
     @property
     def experience_id(self) -> int:
@@ -97,6 +98,7 @@ def live_server(tmp_path_factory):
         db.session.commit()
         _add_community(db.session, MEMBER, ADMIN)
         meeting_id = _join_demo_network(db.session, MEMBER)
+        survey_import_id = _upload_survey(app, db.session, ADMIN)
         indexing.rebuild()
         slugs = list(db.session.scalars(select(PayrollSystem.slug).order_by(PayrollSystem.id)))
         experience_ids = list(db.session.scalars(
@@ -111,7 +113,7 @@ def live_server(tmp_path_factory):
     thread.start()
     try:
         yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, slugs, experience_ids,
-                         meeting_id)
+                         meeting_id, survey_import_id)
     finally:
         server.shutdown()
         server.server_close()
@@ -158,6 +160,26 @@ def _join_demo_network(session, member_email: str) -> int:
     session.add(NetworkMembership(network_id=network.id, user_id=member.id, status="active"))
     session.commit()
     return session.scalar(select(Meeting.id).where(Meeting.network_id == network.id))
+
+
+def _upload_survey(app, session, leader_email: str) -> int:
+    """The admin leads the demo network too and has uploaded its survey sheet (with an
+    unknown system and a broken row), so the import pages have something to show."""
+    from sqlalchemy import select
+
+    from kb import survey
+    from kb.models import Network, NetworkMembership, User
+
+    leader = session.scalar(select(User).where(User.email == leader_email))
+    network = session.scalar(select(Network).where(Network.slug == NETWORK))
+    session.add(NetworkMembership(network_id=network.id, user_id=leader.id, role="leader",
+                                  status="active"))
+    session.commit()
+    sheet = ("Organisation;Sektor;Antal anställda;Lönesystem;Nöjdhet (1-5);Kommentar\r\n"
+             "Exempelkommunen Ystad;Kommun;1 200;Heroma (CGI);4;Stabil lönekörning\r\n"
+             "Exempelregionen;Region;9 000;Lönix 2000;Mycket nöjd;\r\n"
+             "Exempelbolaget;Kommunalt bolag;80;Personec;12;\r\n").encode("cp1252")
+    return survey.upload(network, leader, "enkat-2026.csv", sheet).id
 
 
 def _require_chromium() -> None:
@@ -311,6 +333,8 @@ PAGE_TYPES = [
     ("network-questions", MEMBER, f"/networks/{NETWORK}/questions?q=semesterberäkning"),
     ("meeting", MEMBER, f"/networks/{NETWORK}/meetings/{{meeting}}"),
     ("network-form", MEMBER, "/networks/new"),
+    ("survey-upload", ADMIN, f"/networks/{NETWORK}/import"),
+    ("survey-review", ADMIN, f"/networks/{NETWORK}/import/{{survey_import}}"),
     ("not-found", None, "/finns-inte"),
 ]
 PAGE_NAMES = [name for name, _who, _path in PAGE_TYPES]
@@ -319,4 +343,5 @@ PAGE_NAMES = [name for name, _who, _path in PAGE_TYPES]
 def page_url(live_server: LiveServer, path: str) -> str:
     slugs = live_server.slugs
     return path.format(slug=slugs[0], slug2=slugs[1], slug3=slugs[2],
-                       experience=live_server.experience_id, meeting=live_server.meeting_id)
+                       experience=live_server.experience_id, meeting=live_server.meeting_id,
+                       survey_import=live_server.survey_import_id)
