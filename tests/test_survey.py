@@ -55,7 +55,7 @@ def test_an_excel_csv_imports_after_a_preview_that_names_each_broken_row(app, cl
     response = sheets.confirm(client, review)
     assert response.status_code == 302
     page = text_of(client.get(f"/networks/{network}"))
-    assert "3 nya svar, 0 uppdaterade, 0 oförändrade och 4 rader importerades inte" in page
+    assert "3 nya svar, 0 uppdaterade, 0 oförändrade och 4 rader som inte importerades" in page
     for organisation, system in (("Malmö stad", "Personec P"), ("Region Skåne", "Heroma"),
                                  ("Lunds kommun", "Personec P")):
         assert organisation in page and system in page
@@ -292,4 +292,5 @@ def test_imports_and_claims_are_in_the_audit_log(app, client, auth, factory, net
     auth.login("admin@kb.se")
     page = text_of(client.get("/admin/audit?object_type=survey_import"))
     assert "Importerade nätverkets enkät" in page
-    assert "enkat-var.csv: 3 nya, 0 uppdaterade, 0 oförändrade, 4 importerades inte." in page
+    assert ("enkat-var.csv: 3 nya svar, 0 uppdaterade, 0 oförändrade och 4 rader som inte "
+            "importerades.") in page

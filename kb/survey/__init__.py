@@ -20,7 +20,7 @@ from kb.extensions import db
 from kb.models import Network, SurveyImport, User
 from kb.survey import preview as previews
 from kb.survey.claiming import claim, claimable
-from kb.survey.importing import VISIBILITIES, confirm
+from kb.survey.importing import VISIBILITIES, confirm, outcome
 from kb.survey.mapping import Mapping
 from kb.survey.matching import Catalogue
 from kb.survey.reading import MAX_BYTES, MAX_ROWS, Sheet, SheetError, read
@@ -91,4 +91,4 @@ def imports_of(network: Network, limit: int = 20) -> list[SurveyImport]:
 
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "VISIBILITIES", "Mapping", "Opened", "SheetError", "claim",
-           "claimable", "confirm", "imports_of", "opened", "remap", "upload"]
+           "claimable", "outcome", "confirm", "imports_of", "opened", "remap", "upload"]

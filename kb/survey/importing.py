@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from kb import audit, freshness, networks
+from kb import audit, freshness, networks, swedish
 from kb.catalogue import PENDING, free_slug
 from kb.errors import Conflict, Invalid
 from kb.extensions import db
@@ -63,10 +63,7 @@ def confirm(upload: SurveyImport, leader: User, preview: previews.Preview, mappi
     upload.imported_at, upload.imported_by_id, upload.visibility = now, leader.id, visibility
     upload.rows_created, upload.rows_updated = counts["created"], counts["updated"]
     upload.rows_unchanged, upload.rows_skipped = counts["unchanged"], counts["skipped"]
-    audit.record(leader, "survey.import", upload,
-                 f"{upload.filename}: {counts['created']} nya, {counts['updated']} "
-                 f"uppdaterade, {counts['unchanged']} oförändrade, {counts['skipped']} "
-                 "importerades inte.")
+    audit.record(leader, "survey.import", upload, f"{upload.filename}: {outcome(upload)}.")
     db.session.commit()
     return upload
 
@@ -164,3 +161,12 @@ def _fill(experience: Experience, written: dict, row: previews.Row, visibility: 
     experience.title = f"Enkätsvar: {system_name} hos {row.organisation}"[:150]
     experience.visibility, experience.anonymous = visibility, False
     experience.networks = [network] if visibility == "networks" else []
+
+
+def outcome(upload: SurveyImport) -> str:
+    """What confirming a sheet wrote, as the leader reads it (the page, the notice and
+    the audit log say it alike)."""
+    return (f"{swedish.plural(upload.rows_created, 'nytt svar', 'nya svar')}, "
+            f"{swedish.plural(upload.rows_updated, 'uppdaterat', 'uppdaterade')}, "
+            f"{swedish.plural(upload.rows_unchanged, 'oförändrat', 'oförändrade')} och "
+            f"{swedish.plural(upload.rows_skipped, 'rad', 'rader')} som inte importerades")

@@ -79,7 +79,8 @@ def _review_page(network, opened, form, confirm_form, status=200):
     return render_template(
         "survey/review.html", network=network, opened=opened, preview=opened.preview,
         form=form, confirm_form=confirm_form, fields=FIELDS, required_fields=REQUIRED,
-        rule=values.RULE, form_field_name=unknown_field_name, inside=True), status
+        rule=values.RULE, form_field_name=unknown_field_name, outcome=survey.outcome,
+        inside=True), status
 
 
 @bp.route("/networks/<slug>/import/<int:import_id>", methods=["GET", "POST"])
@@ -116,9 +117,7 @@ def confirm(slug: str, import_id: int):
         return _review_page(network, opened, mapping, form, 422)
     done = survey.confirm(opened.upload, current_user, opened.preview, opened.mapping,
                           form.visibility.data, form.token.data or "")
-    flash(f"Enkäten är importerad: {done.rows_created} nya svar, {done.rows_updated} "
-          f"uppdaterade, {done.rows_unchanged} oförändrade och {done.rows_skipped} rader "
-          "importerades inte.", "success")
+    flash(f"Enkäten är importerad: {survey.outcome(done)}.", "success")
     return redirect(url_for("networks.detail", slug=slug))
 
 
