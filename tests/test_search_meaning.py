@@ -164,3 +164,8 @@ def test_a_misspelt_system_is_corrected_to_the_catalogues_name(client, experienc
     assert found["total"] > 0 and any("Heroma" in notice for notice in found["notices"])
     page = client.get("/search?q=Herona").text
     assert "Menade du" in page and ">Heroma</a>" in page
+
+
+def test_an_abbreviation_finds_what_it_stands_for_and_back(client, experiences):
+    assert "Arbetstidsförkortningen" in titles(search(client, "ATF"))
+    assert "AGI-filen avvisades" in titles(search(client, "arbetsgivardeklarationen"))

@@ -4,7 +4,8 @@ specifikation`, `reseersättningsreglerna` -> `resa ersättning regel`.
 Parts come from two lists:
 - the words of wordfreq's Swedish list (kb.search.lexicon) at least
   `MIN_PART_ZIPF` common and `MIN_PART_CHARS` long (three letters only from
-  `SHORT_PARTS`), stop words excepted;
+  `SHORT_PARTS`, or the stem of a common word: `byt` of `byte`), stop words
+  excepted;
 - `PAYROLL_PARTS`, the trade's own parts, any length and frequency (`agi`,
   `ob`, `fora`, `attest`), which also wins a tie.
 A stemmed word splits only when parts cover it completely, joined directly or
@@ -52,7 +53,13 @@ skatt skuld stat statistik stöd support system tid tillägg tjänst utbetalning
 utbildning uppdatering upphandling utlägg version år ändring övertid
 """.split()  # noqa: SIM905  (a word list reads better as text)
 
-_STOP = stoplists["sv"]
+# Adverbs and prepositions the stop list lacks: `kvar` + `tal` is not `kvartal`,
+# `per` + … not `personek`. Adverbs in -ligen (`onekligen`, stem `onek`) neither.
+NOT_PARTS = frozenset("""
+bakom bland bort enligt fram framför genom hos inne inuti kring kvar medan nedan
+ovan per redan trots utom ute via åter även
+""".split())  # noqa: SIM905
+_STOP = stoplists["sv"] | NOT_PARTS
 _stemmer = Stemmer.Stemmer("swedish")
 
 
@@ -88,10 +95,14 @@ class _Parts:
             if word[-1] in "aeo" and len(word) > 3 and word[:-1] not in _STOP:
                 inner.setdefault(word[:-1], key)  # arbete -> arbet-s-, skola -> skol-
 
+        short: set[str] = set(SHORT_PARTS)
         for word, zipf in lexicon.frequencies().items():
             if zipf >= MAX_WHOLE_ZIPF:
-                frequent.add(stem(word))
-            if zipf < MIN_PART_ZIPF or word in _STOP:
+                stemmed = stem(word)
+                frequent.add(stemmed)
+                if len(stemmed) < MIN_PART_CHARS <= len(word) and word not in _STOP:
+                    short.add(stemmed)  # `byte` -> `byt` (lönesystembyte)
+            if zipf < MIN_PART_ZIPF or word in _STOP or word.endswith("ligen"):
                 continue
             if len(word) >= MIN_PART_CHARS or word in SHORT_PARTS:
                 add(word, zipf)
@@ -100,12 +111,15 @@ class _Parts:
             add(word, 10.0)  # above any word's frequency: the trade's parts win ties
             self.payroll.add(key_of(word))
             self.payroll.add(stem(word))
-        self.short = SHORT_PARTS | {form for word in PAYROLL_PARTS
-                                    for form in (word, stem(word)) if len(form) < MIN_PART_CHARS}
+        self.short = short | {form for word in PAYROLL_PARTS
+                              for form in (word, stem(word)) if len(form) < MIN_PART_CHARS}
         self.final, self.inner, self.score, self.frequent = final, inner, score, frequent
 
     def inside(self, form: str) -> str | None:
-        return self.final.get(form) or self.inner.get(form)
+        found = self.inner.get(form)  # arbet-, res- (resa), skol-
+        if found is None and (len(form) >= MIN_PART_CHARS or form in self.short):
+            found = self.final.get(form)
+        return found
 
     def last(self, form: str) -> str | None:
         if form in SUFFIXES or (len(form) < MIN_PART_CHARS and form not in self.short):

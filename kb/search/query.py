@@ -214,22 +214,29 @@ def run(searcher, params: SearchParams, reach, system_id: int | None,
     sets = docsets(searcher)
     allowed = allowed_documents(sets, params, reach, system_id, confirmed_since)
     found = _search(searcher, sets, params, text_query, allowed, systems)
-    if found.total == 0 and text_query is not None and has_compound(searcher.schema, params.q):
-        loose = parse_text_query(searcher.schema, params.q, parts_alone=True)
-        again = _search(searcher, sets, params, loose, allowed, systems)
-        if again.total:
-            again.match = "parts"
-            again.notices.insert(0, PARTS_ALONE)
-            found = again
-    if text_query is None or found.total >= SUGGEST_BELOW or surface_word is None:
+    suggestion = None
+    if text_query is not None and found.total < SUGGEST_BELOW and surface_word is not None:
+        suggestion = suggest(searcher, params.q, found.total, allowed, surface_word,
+                             names or {})
+    if found.total or text_query is None:
+        found.suggestion = suggestion
         return found
-    suggestion = suggest(searcher, params.q, found.total, allowed, surface_word, names or {})
-    if suggestion and found.total == 0:
-        corrected_query = parse_text_query(searcher.schema, suggestion)
-        again = _search(searcher, sets, params, corrected_query, allowed, systems)
+    # Nothing at all: the correction's hits, else the compounds' single parts.
+    if suggestion:
+        again = _search(searcher, sets, params, parse_text_query(searcher.schema, suggestion),
+                        allowed, systems)
         if again.total:
             again.corrected = again.suggestion = suggestion
             again.notices.insert(0, CORRECTED.format(typed=params.q, corrected=suggestion))
+            return again
+    if has_compound(searcher.schema, params.q):
+        again = _search(searcher, sets, params,
+                        parse_text_query(searcher.schema, params.q, parts_alone=True),
+                        allowed, systems)
+        if again.total:
+            again.match = "parts"
+            again.notices.insert(0, PARTS_ALONE)
+            again.suggestion = suggestion
             return again
     found.suggestion = suggestion
     return found

@@ -71,9 +71,9 @@ def _near_words(text_query) -> list[str]:
     required, _kept = words(text_query)
     stems = []
     for word in required:
-        for sub in getattr(word, "subqueries", ()):
+        for sub in word.leaves():
             if isinstance(sub, wq.Term) and sub.fieldname == "body":
-                stems.append(sub.text)
+                stems.append(sub.text)  # the typed word's (an abbreviation's comes after)
                 break
     stems = list(dict.fromkeys(stems))
     return stems if len(stems) >= 2 else []

@@ -12,6 +12,8 @@ name fields), and the words into an AND. Two things are added here:
   head (last) part weighing most: texts with `rapport` or `semester` alone.
   Single parts only then, because they flood the results otherwise
   (`sammalöneregeln` is not about every text with `lön` or `regel`).
+- An abbreviation of the trade also searches what it stands for, and the other
+  way round (kb.search.abbreviations): `ATF` finds `arbetstidsförkortningen`.
 - `words(query)`: the top-level required words, for the search that accepts
   documents with most of them when all of them find (almost) nothing.
 """
@@ -23,7 +25,8 @@ import re
 from whoosh import qparser
 from whoosh import query as wq
 
-from kb.search.analysis import compound_parts
+from kb.search import abbreviations
+from kb.search.analysis import compound_parts, word_key
 from kb.search.schema import QUERY_FIELDS
 
 MAX_QUERY_WORDS = 24
@@ -38,6 +41,9 @@ RUN_WEIGHT = 0.6
 HEAD_RUN_BONUS = 0.1
 HEAD_WEIGHT = 0.3
 MODIFIER_WEIGHT = 0.15
+# What an abbreviation stands for (or a long form's abbreviation), against the
+# typed word.
+ABBREVIATION_WEIGHT = 0.8
 
 
 def make_parser(schema) -> qparser.QueryParser:
@@ -86,10 +92,11 @@ def _any_compound(q) -> bool:
 
 
 def _parse(schema, text: str, parts_alone: bool):
-    parsed = make_parser(schema).parse(text)
+    parser = make_parser(schema)
+    parsed = parser.parse(text)
     if parsed is None:
         return None
-    return _dedupe(_expand(parsed.normalize(), parts_alone)).normalize()
+    return _dedupe(_expand(parsed.normalize(), parts_alone, parser)).normalize()
 
 
 def _dedupe(q):
@@ -126,12 +133,45 @@ def _is_word_group(q) -> bool:
         for sub in q.subqueries)
 
 
-def _expand(q, parts_alone: bool):
+def _expand(q, parts_alone: bool, parser=None):
     if _is_word_group(q):
-        return _expand_compound(q, parts_alone)
+        expanded = _expand_compound(q, parts_alone)
+        other = _other_form(q, parser) if parser is not None else None
+        if other is None:
+            return expanded
+        return wq.Or([expanded, _expand(other, parts_alone)], boost=q.boost)
     if q.is_leaf():
         return q
-    return q.apply(lambda sub: _expand(sub, parts_alone))
+    return q.apply(lambda sub: _expand(sub, parts_alone, parser))
+
+
+# Abbreviations --------------------------------------------------------------------------
+
+_back: dict[str, str] | None = None
+
+
+def _other_form(group, parser):
+    """The abbreviation's long form, or the long form's abbreviation, as a query
+    (kb.search.abbreviations), weighted ABBREVIATION_WEIGHT; None without one."""
+    global _back
+    typed = next((sub.text for sub in group.subqueries
+                  if isinstance(sub, wq.Term) and sub.fieldname == "system_names"), None)
+    if typed is None:
+        return None
+    other = abbreviations.long_form(typed)
+    if other is None:
+        if _back is None:
+            _back = {word_key(long.lower()): short
+                     for short, long in abbreviations.ABBREVIATIONS.items() if " " not in long}
+        other = _back.get(_word_stem(group))
+    if other is None:
+        return None
+    parsed = parser.parse(f'"{other}"' if " " in other else other).normalize()
+    if parsed is None or parsed is wq.NullQuery:
+        return None
+    parsed = parsed.copy()
+    parsed.boost = ABBREVIATION_WEIGHT
+    return parsed
 
 
 def _expand_compound(group, parts_alone: bool):
