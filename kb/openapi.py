@@ -257,8 +257,9 @@ def _schemas() -> dict:
                 "type": "string", "enum": ["all", "most", "parts", "none"],
                 "description": (
                     "all: every word of q matched; most: no (or very few) experiences "
-                    "hold every word, so those holding most of them are listed, most "
-                    "words first (a notice says so); parts: no experience holds a "
+                    "hold every word (or a quoted phrase as written), so those holding "
+                    "most of the words are listed, the closest matches first (a notice "
+                    "says so); parts: no experience holds a "
                     "compound word of q, so those holding its parts are listed (a notice "
                     "says so); none: q held only common words (stop words), nothing was "
                     "searched."),

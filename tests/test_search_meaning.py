@@ -169,3 +169,14 @@ def test_a_misspelt_system_is_corrected_to_the_catalogues_name(client, experienc
 def test_an_abbreviation_finds_what_it_stands_for_and_back(client, experiences):
     assert "Arbetstidsförkortningen" in titles(search(client, "ATF"))
     assert "AGI-filen avvisades" in titles(search(client, "arbetsgivardeklarationen"))
+
+
+def test_a_phrase_few_wrote_is_followed_by_its_words(client, factory):
+    author, system = factory.user(), factory.system()
+    factory.experience(author, system, title="Exakt", pros="Semesterlönen blev fel i juli.")
+    factory.experience(author, system, title="Orden", pros="Fel på semesterlönen, och i juli.")
+    found = search(client, '"semesterlönen blev fel"')
+    assert titles(found) == ["Exakt", "Orden"] and found["match"] == "most"
+    # A phrase nobody wrote finds nothing, and offers its words unquoted.
+    found = search(client, '"juli semesterlönen"')
+    assert found["items"] == [] and found["suggestion"] == "juli semesterlönen"

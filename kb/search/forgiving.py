@@ -4,7 +4,8 @@ the user is told so.
 
 `supporten är dålig på helger` may have no experience with every word; the
 ones about bad support are still what was asked for. Words under NOT stay
-excluded.
+excluded. A quoted phrase few texts hold as written is searched as its words
+too, the exact ones first (kb.search.query).
 """
 
 from __future__ import annotations
@@ -18,12 +19,17 @@ from kb.search.docsets import DocSets, ids_to_mask, mask_to_bools
 from kb.search.text_query import words
 
 # All words together finding fewer documents than this widens the search.
-ALL_WORDS_BELOW = 3
+ALL_WORDS_BELOW = 10  # half a page
 # Added to the score per word matched: more words always rank first.
 WORD_BONUS = 1000.0
 NONE_HAS_ALL = "Inga erfarenheter innehåller alla orden – visar dem som innehåller flest"
 FEW_HAVE_ALL = ("Få erfarenheter innehåller alla orden – de visas först, sedan de som "
                 "innehåller flest")
+# A quoted phrase that few texts hold as written: they come first (this bonus
+# is above any number of words), then the texts with its words.
+EXACT_BONUS = 1_000_000.0
+PHRASE_LOOSENED = ("Få erfarenheter innehåller frasen ordagrant – de visas först, sedan de "
+                   "som innehåller orden")
 
 
 @dataclass

@@ -17,7 +17,7 @@ from datetime import datetime
 from kb import parsing, vocab
 from kb.search import forgiving
 from kb.search.analysis import highlight_keys, nfc
-from kb.search.docsets import DocSets, docsets
+from kb.search.docsets import DocSets, docsets, mask_to_bools
 from kb.search.ranking import top_documents
 from kb.search.schema import FACET_FIELDS
 from kb.search.text_query import MAX_QUERY_WORDS, has_compound, parse_text_query
@@ -214,6 +214,17 @@ def run(searcher, params: SearchParams, reach, system_id: int | None,
     sets = docsets(searcher)
     allowed = allowed_documents(sets, params, reach, system_id, confirmed_since)
     found = _search(searcher, sets, params, text_query, allowed, systems)
+    if 0 < found.total < forgiving.ALL_WORDS_BELOW and '"' in params.q:
+        # A quoted phrase that few wrote as such: its words, after it. (One that
+        # nobody wrote finds nothing: quotes ask for the words together; the
+        # unquoted words are offered as "Menade du …?".)
+        loose = parse_text_query(searcher.schema, params.q.replace('"', " "))
+        if loose is not None:
+            again = _search(searcher, sets, params, loose, allowed, systems, exact=text_query)
+            if again.total > found.total:
+                again.match = "most"
+                again.notices.insert(0, forgiving.PHRASE_LOOSENED)
+                found = again
     suggestion = None
     if text_query is not None and found.total < SUGGEST_BELOW and surface_word is not None:
         suggestion = suggest(searcher, params.q, found.total, allowed, surface_word,
@@ -221,6 +232,12 @@ def run(searcher, params: SearchParams, reach, system_id: int | None,
     if found.total or text_query is None:
         found.suggestion = suggestion
         return found
+    if suggestion is None and '"' in params.q:
+        unquoted = " ".join(params.q.replace('"', " ").split())
+        loose = parse_text_query(searcher.schema, unquoted)
+        if loose is not None and count(sets, loose, allowed):
+            found.suggestion = unquoted
+            return found
     # Nothing at all: the correction's hits, else the compounds' single parts.
     if suggestion:
         again = _search(searcher, sets, params, parse_text_query(searcher.schema, suggestion),
@@ -243,7 +260,9 @@ def run(searcher, params: SearchParams, reach, system_id: int | None,
 
 
 def _search(searcher, sets: DocSets, params: SearchParams, text_query, allowed: int,
-            systems) -> Found:
+            systems, exact=None) -> Found:
+    """One search; with `exact` (the quoted query when `text_query` is its words
+    unquoted) the documents matching `exact` too, and always first."""
     sort = params.sort
     if text_query is None and sort == "relevance":
         sort = "newest"
@@ -251,8 +270,15 @@ def _search(searcher, sets: DocSets, params: SearchParams, text_query, allowed: 
     matched = allowed if text_query is None else sets.evaluate(text_query) & allowed
     total = matched.bit_count()
     widened = None if text_query is None else forgiving.widen(sets, text_query, allowed, total)
+    bonus = None
     if widened is not None:
-        matched, total = widened.matched, widened.matched.bit_count()
+        matched, bonus = widened.matched, widened.bonus
+    if exact is not None:
+        exactly = sets.evaluate(exact) & allowed
+        matched |= exactly
+        first = mask_to_bools(exactly, sets.n) * forgiving.EXACT_BONUS
+        bonus = first if bonus is None else bonus + first
+    total = matched.bit_count()
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(params.page, pages)
     facets = facet_counts(sets, matched, params, systems)
@@ -260,16 +286,15 @@ def _search(searcher, sets: DocSets, params: SearchParams, text_query, allowed: 
     # The page itself, ranked or sorted.
     limit = page * PER_PAGE
     if sort == "relevance":
-        docnums = top_documents(sets, text_query, matched, limit,
-                                widened.bonus if widened is not None else None)
+        docnums = top_documents(sets, text_query, matched, limit, bonus)
     else:
         docnums = sets.top_sorted(matched, limit, SORT_FIELDS[sort])
     start = (page - 1) * PER_PAGE
     ids = [int(searcher.stored_fields(d)["id"]) for d in docnums[start:start + PER_PAGE]]
-    if widened is None:
-        return Found(ids, total, page, pages, facets, text_query)
-    return Found(ids, total, page, pages, facets, text_query, match="most",
-                 notices=[widened.notice])
+    found = Found(ids, total, page, pages, facets, text_query)
+    if widened is not None:
+        found.match, found.notices = "most", [widened.notice]
+    return found
 
 
 # "Menade du …?" ----------------------------------------------------------------------

@@ -8,8 +8,9 @@ name fields), and the words into an AND. Two things are added here:
 - A compound word is searched as its whole and, with falling weights, as its
   longer runs of parts: `semesterersättningsrapport` also finds
   `ersättningsrapporten` and `rapporten om semesterersättningen`. With
-  `parts_alone` (asked for when that finds nothing) its single parts too, the
-  head (last) part weighing most: texts with `rapport` or `semester` alone.
+  `parts_alone` (asked for when that finds nothing) its single parts too, two
+  of them at least, the head (last) part weighing most: texts with `rapport`
+  and `semester` apart.
   Single parts only then, because they flood the results otherwise
   (`sammalöneregeln` is not about every text with `lön` or `regel`).
 - An abbreviation of the trade also searches what it stands for, and the other
@@ -191,11 +192,16 @@ def _expand_compound(group, parts_alone: bool):
             run = parts[start:start + length]
             weight = RUN_WEIGHT * length / n + (HEAD_RUN_BONUS if start + length == n else 0)
             pieces.append(wq.Phrase(PARTS_FIELD, list(run), boost=weight))
-    for part in dict.fromkeys(parts if parts_alone else ()):
-        weight = HEAD_WEIGHT if part == parts[-1] else MODIFIER_WEIGHT
-        pieces.append(wq.Term(PARTS_FIELD, part, boost=weight))
-        for fieldname in STEM_FIELDS:
-            pieces.append(wq.Term(fieldname, part, boost=QUERY_FIELDS[fieldname] * weight))
+    if parts_alone:
+        # Two of its parts at least, each anywhere in the text: `semesterrapportmallen`
+        # finds `rapporten om semestern`, `vinbär` does not find every `tranbär`.
+        singles = []
+        for part in dict.fromkeys(parts):
+            weight = HEAD_WEIGHT if part == parts[-1] else MODIFIER_WEIGHT
+            singles.append(wq.Or([wq.Term(PARTS_FIELD, part, boost=weight)] + [
+                wq.Term(fieldname, part, boost=QUERY_FIELDS[fieldname] * weight)
+                for fieldname in STEM_FIELDS]))
+        pieces.extend(wq.And([a, b]) for i, a in enumerate(singles) for b in singles[i + 1:])
     return wq.Or(pieces, boost=group.boost)
 
 
