@@ -166,9 +166,12 @@ def test_a_misspelt_system_is_corrected_to_the_catalogues_name(client, experienc
     assert "Menade du" in page and ">Heroma</a>" in page
 
 
-def test_an_abbreviation_finds_what_it_stands_for_and_back(client, experiences):
+def test_an_abbreviation_finds_what_it_stands_for_and_back(client, experiences, factory):
     assert "Arbetstidsförkortningen" in titles(search(client, "ATF"))
     assert "AGI-filen avvisades" in titles(search(client, "arbetsgivardeklarationen"))
+    factory.experience(factory.user(), factory.system(), title="Tilläggen",
+                       pros="OB räknas rätt på helger.")
+    assert "Tilläggen" in titles(search(client, '"obekväm arbetstid"'))
 
 
 def test_a_phrase_few_wrote_is_followed_by_its_words(client, factory):

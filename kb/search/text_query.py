@@ -141,6 +141,14 @@ def _expand(q, parts_alone: bool, parser=None):
         if other is None:
             return expanded
         return wq.Or([expanded, _expand(other, parts_alone)], boost=q.boost)
+    if parser is not None and isinstance(q, wq.Or):
+        short = _abbreviation_of_phrase(q)
+        if short is not None:
+            other = parser.parse(short).normalize()
+            if other is not None and other is not wq.NullQuery:
+                other = other.copy()
+                other.boost = ABBREVIATION_WEIGHT
+                return wq.Or([q, other], boost=q.boost)
     if q.is_leaf():
         return q
     return q.apply(lambda sub: _expand(sub, parts_alone, parser))
@@ -149,6 +157,25 @@ def _expand(q, parts_alone: bool, parser=None):
 # Abbreviations --------------------------------------------------------------------------
 
 _back: dict[str, str] | None = None
+_back_phrases: dict[tuple[str, ...], str] | None = None
+
+
+def _abbreviation_of_phrase(q) -> str | None:
+    """The abbreviation of a quoted long form (`"obekväm arbetstid"` -> `OB`)."""
+    global _back_phrases
+    words = next((tuple(sub.words) for sub in q.subqueries
+                  if isinstance(sub, wq.Phrase) and sub.fieldname == "body"), None)
+    if words is None:
+        return None
+    if _back_phrases is None:
+        from kb.search.analysis import highlight_keys
+
+        _back_phrases = {}
+        for short, long in abbreviations.ABBREVIATIONS.items():
+            if " " in long:
+                keys = tuple(k for k in (highlight_keys(w)[0] for w in long.split()) if k)
+                _back_phrases[keys] = short
+    return _back_phrases.get(words)
 
 
 def _other_form(group, parser):
