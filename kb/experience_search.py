@@ -10,7 +10,7 @@ stored in the index.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from kb.search import (
     FacetValue,
     MatchWords,
     SearchParams,
-    first_word_with_stem,
+    base_form_in,
     highlight_all,
     run,
     snippet,
@@ -51,18 +51,37 @@ class SearchResult:
     pages: int
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
+    # "all" (every word matched), "most" (the experiences with most of the words:
+    # none or few had all), "parts" (compounds matched through their parts) or
+    # "none" (only stop words: nothing searched).
+    match: str = "all"
+    # The corrected query the hits are for, when the typed one found nothing.
+    corrected: str | None = None
+    search_notices: list[str] = field(default_factory=list)
 
     @property
     def notices(self) -> list[str]:
-        return self.params.notices
+        return [*self.params.notices, *self.search_notices]
 
 
 def _surface_word(experience_id: int, key: str) -> str | None:
-    """A word of this experience's own text whose stem is `key`, lower-cased."""
+    """The base form of a word of this experience's own text whose stem is `key`."""
     experience = db.session.get(Experience, experience_id)
     if experience is None:
         return None
-    return first_word_with_stem([getattr(experience, name) for name in TEXT_FIELDS], key)
+    return base_form_in([getattr(experience, name) for name in TEXT_FIELDS], key)
+
+
+def _catalogue_names() -> dict[str, str]:
+    """Each word of the listed systems' names and aliases (public catalogue data,
+    never a pending proposal) by its lower case, as the catalogue writes it."""
+    names: dict[str, str] = {}
+    for system in catalogue.listed_systems():
+        for text in (system.name, *(system.aliases or "").splitlines()):
+            for word in text.split():
+                if len(word) >= 4 and word.isalpha():
+                    names.setdefault(word.lower(), word)
+    return names
 
 
 def search(params: SearchParams | Mapping, audience: Audience) -> SearchResult:
@@ -80,7 +99,8 @@ def search(params: SearchParams | Mapping, audience: Audience) -> SearchResult:
     system_id = next((i for i, (slug, _n) in systems.items() if slug == params.system), None)
     with indexing.store().searcher() as searcher:
         found = run(searcher, params, reach, system_id, systems, _surface_word,
-                    confirmed_since=freshness.leave_out_before())
+                    confirmed_since=freshness.leave_out_before(),
+                    names=_catalogue_names() if params.q else None)
     rows = {}
     if found.ids:
         rows = {
@@ -100,4 +120,4 @@ def search(params: SearchParams | Mapping, audience: Audience) -> SearchResult:
         hits.append(Hit(experience_id, experience, highlight_all(experience.title, words),
                         snippet(experience.free_texts(), words)))
     return SearchResult(params, hits, found.total, found.page, found.pages, found.facets,
-                        found.suggestion)
+                        found.suggestion, found.match, found.corrected, found.notices)

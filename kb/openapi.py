@@ -253,6 +253,21 @@ def _schemas() -> dict:
             "items": {"type": "array", "items": _ref("Experience")},
             "page": INTEGER, "total": INTEGER, "pages": INTEGER,
             "notices": {"type": "array", "items": STRING},
+            "match": {
+                "type": "string", "enum": ["all", "most", "parts", "none"],
+                "description": (
+                    "all: every word of q matched; most: no (or very few) experiences "
+                    "hold every word (or a quoted phrase as written), so those holding "
+                    "most of the words are listed, the closest matches first (a notice "
+                    "says so); parts: no experience holds a "
+                    "compound word of q, so those holding its parts are listed (a notice "
+                    "says so); none: q held only common words (stop words), nothing was "
+                    "searched."),
+            },
+            "suggestion": {**_nullable(STRING), "description": "Menade du …? A corrected q "
+                           "that finds more experiences."},
+            "corrected": {**_nullable(STRING), "description": "The corrected q the items "
+                          "are for, when q itself found nothing."},
         }),
     }
 

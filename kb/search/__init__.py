@@ -9,7 +9,7 @@ and kb.experience_search turns ids back into experiences. Every Whoosh call of
 kb lives in this package.
 """
 
-from kb.search.analysis import nfc
+from kb.search.analysis import base_form_in, nfc
 from kb.search.bulk import build_segment, commit_segments
 from kb.search.index import IndexStore
 from kb.search.memory import memory_index
@@ -19,6 +19,7 @@ from kb.search.writing import delete_documents, update_documents
 
 __all__ = [
     "PER_PAGE", "FacetValue", "Found", "IndexStore", "MatchWords", "SearchParams",
+    "base_form_in",
     "build_segment", "commit_segments", "delete_documents", "first_word_with_stem",
     "highlight_all", "memory_index", "nfc", "run", "snippet", "update_documents",
 ]

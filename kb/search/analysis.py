@@ -1,5 +1,6 @@
-"""Swedish text analysis: NFC, lower case, the Swedish stop list, Snowball stems,
-and compound parts from a dictionary of payroll word parts.
+"""Swedish text analysis: NFC, lower case, the Swedish stop list, Snowball stems
+with an exception table for irregular forms (kb.search.wordforms), and
+compound parts (kb.search.compounds).
 
 Every class and function here is importable by name: Whoosh pickles the
 analyzers into the index's schema.
@@ -14,6 +15,8 @@ from collections import defaultdict
 import Stemmer
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.stopwords import stoplists
+
+from kb.search import compounds, lexicon, wordforms
 
 # The Swedish list alone: StopFilter(lang="sv") would add the English one too.
 SWEDISH_STOP_WORDS = stoplists["sv"]
@@ -39,54 +42,53 @@ def stem(word: str) -> str:
     return result
 
 
-# Parts of Swedish payroll compounds. A word splits only when it is covered
-# completely by these parts (with a linking -s- or -e- between them), so
-# `systematisk` is not `system` + junk. The list is the domain vocabulary of
-# HR and payroll staff; extend it when a compound is not found.
-WORD_PARTS = """
-administration administratör agi art anställd anställning ansökan arbete arbetsgivare
-arbetstid attest avdrag avgift avräkning avtal avvikelse bank bankid behörighet
-beräkning besked bil bokföring bonus chef data deklaration drift ekonomi ersättning
-export faktura fil flex fora frånvaro förmån förälder föräldra gräns
-handläggning hantering hälsa import information inloggning integration jour kalender
-karens kollektiv kommun konsult kontering kontroll kostnad kund körning lag
-leverantör licens ledighet lista lön manual modul månad natt ob underlag
-pension period personal plan portal process projekt rapport rapportering
-region regel resa retroaktiv rutin räkning schema semester server service sjuk
-skatt skuld stat statistik stöd support system tid tillägg tjänst utbetalning
-utbildning uppdatering upphandling utlägg version år ändring övertid
-""".split()  # noqa: SIM905  (a word list reads better as text)
-
-_LINKS = ("", "s", "e")
-
-
-def _part_tables() -> tuple[dict[str, str], dict[str, str]]:
-    """Forms of each part inside a word, and forms as the (stemmed) last part,
-    each mapped to the part's key: its stem."""
-    inner: dict[str, str] = {}
-    final: dict[str, str] = {}
-    for word in WORD_PARTS:
-        key = stem(word)
-        forms = {word, key}
-        if word[-1] in "ae" and len(word) > 3:
-            forms.add(word[:-1])  # arbetsgivare -> arbetsgivar-
-        for form in forms:
-            inner.setdefault(form, key)
-            final.setdefault(form, key)
-    return inner, final
+def word_key(lower: str) -> str:
+    """What a lower-cased word is indexed and searched as: the stem of its
+    dictionary form where Snowball cannot join the forms (`skrev` -> `skriv`,
+    `hjälpte` -> `hjälp`, `män` -> `man`; kb.search.wordforms), else its stem.
+    A hyphenated compound keeps its hyphen between the stemmed sides' keys
+    (`AGI-filen` -> `agi-fil`): one word in the stemmed fields, its sides' parts
+    in the parts field."""
+    result = _key_cache.get(lower)
+    if result is None:
+        if HYPHEN in lower:
+            sides = [side for side in lower.split(HYPHEN) if side]
+            result = HYPHEN.join(word_key(side) for side in sides) if sides else lower
+        else:
+            base = wordforms.base_form(lower)
+            result = stem(base if base else lower)
+        if len(_key_cache) >= _CACHE_MAX:
+            _key_cache.clear()
+        _key_cache[lower] = result
+    return result
 
 
-_INNER, _FINAL = _part_tables()
+def _part_key(word: str) -> str:
+    """A word of the part lists as a key; the irregular table only (the weak-verb
+    rule would cost a lexicon look-up for each of ~60,000 words at start)."""
+    base = wordforms.FORMS.get(word)
+    return stem(base if base else word)
+
+
+_key_cache: dict[str, str] = {}
 _parts_cache: dict[str, tuple[str, ...]] = {}
+HYPHEN = "-"
 
 
 def compound_parts(stemmed: str) -> tuple[str, ...]:
-    """The part keys of a stemmed compound (two or more), or () if it is not one."""
+    """The part keys of a stemmed compound (two or more), or () if it is not one
+    (kb.search.compounds). A hyphenated word's parts are those of each side
+    (`agi-fil` -> `agi fil`, `sie-exportfil` -> `sie export fil`)."""
     cached = _parts_cache.get(stemmed)
     if cached is not None:
         return cached
-    result = _split(stemmed, 0) if len(stemmed) >= 5 else None
-    parts = tuple(result) if result and len(result) >= 2 else ()
+    if HYPHEN in stemmed:
+        parts = tuple(part for side in stemmed.split(HYPHEN) if side
+                      for part in (compound_parts(side) or (side,)))
+        if len(parts) < 2:
+            parts = ()
+    else:
+        parts = compounds.split(stemmed, _part_key)
     if len(_parts_cache) >= _CACHE_MAX:
         _parts_cache.clear()
     _parts_cache[stemmed] = parts
@@ -107,37 +109,24 @@ def joined_parts(parts: tuple[str, ...]) -> list[str]:
     return [JOIN.join(parts[i:j]) for i in range(n - 1) for j in range(i + 2, n + 1)]
 
 
-def _split(word: str, start: int) -> list[str] | None:
-    """Fewest parts covering word[start:], trying the longest first part first."""
-    if start > 0:
-        final = _FINAL.get(word[start:])
-        if final is not None:
-            return [final]
-    for end in range(len(word) - 2, start + 1, -1):
-        key = _INNER.get(word[start:end])
-        if key is None:
-            continue
-        for link in _LINKS:
-            after = end + len(link)
-            if word.startswith(link, end) and len(word) - after >= 2:
-                tail = _split(word, after)
-                if tail:
-                    return [key, *tail]
-    return None
-
-
-_WORD = re.compile(r"\w+(?:\.?\w+)*")
+# Words, with inner dots (`v.2`) and hyphens (`AGI-filen`, `SIE-export`).
+_WORD = re.compile(r"\w+(?:[.-]\w+)*")
 _word_cache: dict[tuple[str, str], str | None] = {}
 
 
 def _key(kind: str, word: str) -> str | None:
-    """What one word becomes in a field of this kind; None when it is dropped."""
+    """What one word becomes in a field of this kind; None when it is dropped.
+    A query drops stop words in every kind of field, names too: a word that the
+    stemmed fields drop and a names field kept would be a required clause that
+    no document satisfies (`byta från Hogia`)."""
     lower = word.lower()
     if kind == "names":
         return lower
     if lower in SWEDISH_STOP_WORDS:
         return None
-    return stem(lower)
+    if kind == "names_query":
+        return lower
+    return word_key(lower)
 
 
 def _learn_key(kind: str, word: str):
@@ -180,6 +169,8 @@ class SwedishAnalyzer(Tokenizer):
                  mode="", **kwargs):
         value = nfc(value)
         kind = self.kind
+        if kind == "names" and mode == "query":
+            kind = "names_query"
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         t.boost = 1.0
         t.stopped = False
@@ -273,10 +264,34 @@ def name_analyzer() -> SwedishAnalyzer:
     return SwedishAnalyzer("names")
 
 
+def base_form_in(texts, key: str) -> str | None:
+    """A word of these texts whose key is `key`, in its base form, lower-cased:
+    the key itself when it is a word (a Swedish word, or a compound ending in
+    one: `semesterberäkning` for `semesterberäkningen`), else the shortest form
+    the texts write. None when no word of the texts has this key."""
+    best = None
+    for text in texts:
+        for word in _WORD.findall(nfc(text or "")):
+            lower = word.lower()
+            if (best is None or len(lower) < len(best)) and highlight_keys(lower)[0] == key:
+                best = lower
+    if best is not None and best != key and _is_word(key):
+        return key
+    return best
+
+
+def _is_word(key: str) -> bool:
+    """Whether a key is written as a word of its own (`semesterskuld`, not `semest`)."""
+    if word_key(key) != key or not key.isalpha():
+        return False
+    parts = compound_parts(key)
+    return lexicon.zipf(parts[-1] if parts else key) > 0
+
+
 def highlight_keys(word: str) -> tuple[str | None, tuple[str, ...]]:
     """A word's stem (None for a stop word) and compound parts, for marking snippets."""
     lower = nfc(word).lower()
     if lower in SWEDISH_STOP_WORDS:
         return None, ()
-    key = stem(lower)
+    key = word_key(lower)
     return key, compound_parts(key)

@@ -45,7 +45,7 @@ MANIFEST = "generation.json"
 REBUILD_LOCK = "rebuild.lock"
 # Raise when what kb puts into documents changes in a way the schema's fields and
 # analysis (schema_fingerprint) do not show: every server then rebuilds its index.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: wordfreq compound parts, irregular forms, hyphenated compounds
 # Analysed with every field's analyzer for the fingerprint: a change of stemming,
 # stop words or compound parts changes the tokens.
 _PROBE_TEXT = ("Lönesystemet räknade semesterlönerna och tjänstepensionsrapporteringen "

@@ -14,20 +14,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from whoosh import qparser
-from whoosh.query import And, NullQuery, Or
-
 from kb import parsing, vocab
+from kb.search import forgiving
 from kb.search.analysis import highlight_keys, nfc
-from kb.search.docsets import DocSets, docsets
+from kb.search.docsets import DocSets, docsets, mask_to_bools
 from kb.search.ranking import top_documents
-from kb.search.schema import FACET_FIELDS, QUERY_FIELDS
+from kb.search.schema import FACET_FIELDS
+from kb.search.text_query import MAX_QUERY_WORDS, has_compound, parse_text_query
+
+__all__ = ["MAX_QUERY_WORDS", "parse_text_query"]
 
 PER_PAGE = 20
 MAX_PAGE = 500
 MAX_QUERY_CHARS = 200
-MAX_QUERY_WORDS = 24
-SUGGEST_BELOW = 3  # hits below which "Menade du …?" is tried
+SUGGEST_BELOW = 10  # hits below which "Menade du …?" is tried
+# A correction is offered when it finds at least this many times the hits (and
+# at least SUGGEST_GAIN more): a misspelling that happens to be in one text.
+SUGGEST_FACTOR = 3
+SUGGEST_GAIN = 2
+# Words of one query looked up in the lexicon for a correction, at most.
+MAX_CORRECTED_WORDS = 6
+ONLY_STOP_WORDS = ("Sökningen innehöll bara vanliga småord (som ”och”, ”är”, ”från”), så det "
+                   "fanns inget att söka efter. Lägg till ett mer specifikt ord.")
+CORRECTED = "Inga erfarenheter innehåller ”{typed}” – visar träffar för ”{corrected}”."
+PARTS_ALONE = ("Inga erfarenheter innehåller de sammansatta orden – visar dem som innehåller "
+               "delar av dem")
 SORTS = ("relevance", "newest", "rating", "helpful")
 
 
@@ -101,60 +112,6 @@ class FacetValue:
     label: str
     count: int
     selected: bool
-
-
-# Parsing -----------------------------------------------------------------------
-
-
-def make_parser(schema) -> qparser.QueryParser:
-    """Words, "phrases", AND/OR/NOT and parentheses; no wildcards, no fields, no ranges."""
-    parser = qparser.MultifieldParser(list(QUERY_FIELDS), schema, fieldboosts=QUERY_FIELDS,
-                                      group=qparser.AndGroup)
-    for plugin in (qparser.WildcardPlugin, qparser.FieldsPlugin, qparser.RangePlugin,
-                   qparser.BoostPlugin):
-        parser.remove_plugin_class(plugin)
-    return parser
-
-
-def _clean_query_text(q: str) -> str:
-    """Drop stray wildcard characters and cap the number of words."""
-    q = q.replace("*", " ").replace("?", " ")
-    if q.count('"') % 2:
-        q = q.replace('"', " ")
-    words = q.split()
-    return " ".join(words[:MAX_QUERY_WORDS])
-
-
-def parse_text_query(schema, q: str):
-    """The user's words as a Whoosh query, or None when nothing searchable is left."""
-    text = _clean_query_text(q)
-    if not text:
-        return None
-    try:
-        parsed = _parse(schema, text)
-    except Exception:  # e.g. "NOT NOT lön" breaks Whoosh's parser: search the plain words
-        parsed = _parse(schema, re.sub(r"[^\w\s]", " ", text).lower())
-    return None if parsed is None or parsed is NullQuery else parsed
-
-
-def _parse(schema, text: str):
-    parsed = make_parser(schema).parse(text)
-    return None if parsed is None else _dedupe(parsed.normalize())
-
-
-def _dedupe(q):
-    """Repeated words of one AND or OR group count once (`lön lön lön …` is
-    `lön`): each copy would be matched and scored again."""
-    if isinstance(q, (And, Or)):
-        unique = list(dict.fromkeys(_dedupe(sub) for sub in q.subqueries))
-        if len(unique) == 1:
-            return unique[0]
-        if len(unique) < len(q.subqueries) or any(
-                a is not b for a, b in zip(unique, q.subqueries, strict=True)):
-            copy = q.copy()
-            copy.subqueries = unique
-            return copy
-    return q
 
 
 def allowed_documents(sets: DocSets, params: SearchParams, reach,
@@ -233,26 +190,96 @@ class Found:
     facets: dict
     text_query: object
     suggestion: str | None = None
+    # "all": every word matched; "most": documents with most of the words
+    # (kb.search.forgiving); "parts": compounds matched through their single
+    # parts; "none": nothing to search for (only stop words).
+    match: str = "all"
+    notices: list[str] = field(default_factory=list)
+    # The query the hits are for, when the typed one found nothing and its
+    # correction did.
+    corrected: str | None = None
 
 
 def run(searcher, params: SearchParams, reach, system_id: int | None,
         systems: Mapping[int, tuple[str, str]], surface_word=None,
-        confirmed_since: datetime | None = None) -> Found:
+        confirmed_since: datetime | None = None, names: Mapping[str, str] | None = None
+        ) -> Found:
     """Search: `reach` is what the audience may see (kb.reach.Reach), `systems` the
-    catalogue (id -> (slug, name)) for the facet, `surface_word(id, stem)` a word of
-    that experience's own text with this stem (for suggestions)."""
+    catalogue (id -> (slug, name)) for the facet, `surface_word(id, stem)` the base
+    form of a word of that experience's own text with this stem (for
+    suggestions), `names` the catalogue's public names by lower-cased word
+    (`heroma` -> `Heroma`)."""
     text_query = parse_text_query(searcher.schema, params.q) if params.q else None
     if params.q and text_query is None:
         # Only stop words or symbols: nothing to look for.
-        return Found([], 0, 1, 1, {}, None)
+        return Found([], 0, 1, 1, {}, None, match="none", notices=[ONLY_STOP_WORDS])
+    sets = docsets(searcher)
+    allowed = allowed_documents(sets, params, reach, system_id, confirmed_since)
+    found = _search(searcher, sets, params, text_query, allowed, systems)
+    if 0 < found.total < forgiving.ALL_WORDS_BELOW and '"' in params.q:
+        # A quoted phrase that few wrote as such: its words, after it. (One that
+        # nobody wrote finds nothing: quotes ask for the words together; the
+        # unquoted words are offered as "Menade du …?".)
+        loose = parse_text_query(searcher.schema, params.q.replace('"', " "))
+        if loose is not None:
+            again = _search(searcher, sets, params, loose, allowed, systems, exact=text_query)
+            if again.total > found.total:
+                again.match = "most"
+                again.notices.insert(0, forgiving.PHRASE_LOOSENED)
+                found = again
+    suggestion = None
+    if text_query is not None and found.total < SUGGEST_BELOW and surface_word is not None:
+        suggestion = suggest(searcher, params.q, found.total, allowed, surface_word,
+                             names or {})
+    if found.total or text_query is None:
+        found.suggestion = suggestion
+        return found
+    if suggestion is None and '"' in params.q:
+        unquoted = " ".join(params.q.replace('"', " ").split())
+        loose = parse_text_query(searcher.schema, unquoted)
+        if loose is not None and count(sets, loose, allowed):
+            found.suggestion = unquoted
+            return found
+    # Nothing at all: the correction's hits, else the compounds' single parts.
+    if suggestion:
+        again = _search(searcher, sets, params, parse_text_query(searcher.schema, suggestion),
+                        allowed, systems)
+        if again.total:
+            again.corrected = again.suggestion = suggestion
+            again.notices.insert(0, CORRECTED.format(typed=params.q, corrected=suggestion))
+            return again
+    if has_compound(searcher.schema, params.q):
+        again = _search(searcher, sets, params,
+                        parse_text_query(searcher.schema, params.q, parts_alone=True),
+                        allowed, systems)
+        if again.total:
+            again.match = "parts"
+            again.notices.insert(0, PARTS_ALONE)
+            again.suggestion = suggestion
+            return again
+    found.suggestion = suggestion
+    return found
+
+
+def _search(searcher, sets: DocSets, params: SearchParams, text_query, allowed: int,
+            systems, exact=None) -> Found:
+    """One search; with `exact` (the quoted query when `text_query` is its words
+    unquoted) the documents matching `exact` too, and always first."""
     sort = params.sort
     if text_query is None and sort == "relevance":
         sort = "newest"
-    sets = docsets(searcher)
-    allowed = allowed_documents(sets, params, reach, system_id, confirmed_since)
-
     # Every match once, as a mask: the total and the facet counts.
     matched = allowed if text_query is None else sets.evaluate(text_query) & allowed
+    total = matched.bit_count()
+    widened = None if text_query is None else forgiving.widen(sets, text_query, allowed, total)
+    bonus = None
+    if widened is not None:
+        matched, bonus = widened.matched, widened.bonus
+    if exact is not None:
+        exactly = sets.evaluate(exact) & allowed
+        matched |= exactly
+        first = mask_to_bools(exactly, sets.n) * forgiving.EXACT_BONUS
+        bonus = first if bonus is None else bonus + first
     total = matched.bit_count()
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(params.page, pages)
@@ -261,14 +288,14 @@ def run(searcher, params: SearchParams, reach, system_id: int | None,
     # The page itself, ranked or sorted.
     limit = page * PER_PAGE
     if sort == "relevance":
-        docnums = top_documents(sets, text_query, matched, limit)
+        docnums = top_documents(sets, text_query, matched, limit, bonus)
     else:
         docnums = sets.top_sorted(matched, limit, SORT_FIELDS[sort])
     start = (page - 1) * PER_PAGE
     ids = [int(searcher.stored_fields(d)["id"]) for d in docnums[start:start + PER_PAGE]]
     found = Found(ids, total, page, pages, facets, text_query)
-    if text_query is not None and total < SUGGEST_BELOW and surface_word is not None:
-        found.suggestion = suggest(searcher, params.q, total, allowed, surface_word)
+    if widened is not None:
+        found.match, found.notices = "most", [widened.notice]
     return found
 
 
@@ -276,46 +303,121 @@ def run(searcher, params: SearchParams, reach, system_id: int | None,
 
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _WORD = re.compile(r"\w+")
+# Edit distance allowed against a catalogue name: 1 up to 5 letters, else 2.
+_SHORT_NAME = 5
+_LONGEST_NAME = 40
 
 
-def suggest(searcher, q: str, total: int, allowed: int, surface_word) -> str | None:
+def suggest(searcher, q: str, total: int, allowed: int, surface_word,
+            names: Mapping[str, str] | None = None) -> str | None:
     """The query with misspelt words replaced, when that finds more.
 
-    Candidates are stems near the word's stem in the text fields' lexicon. A
-    candidate counts only if a document this viewer may see contains it
-    (checked against the viewer's mask of documents), and the word shown is taken from
-    that document's own text (`surface_word(experience_id, stem)`), so text the
-    viewer cannot read never leaks through a suggestion, even though the
-    lexicon still holds words of deleted or members-only documents.
+    A word is replaced by a catalogue name (`Personek` -> `Personec`, shown with
+    the catalogue's capitals) or by a stem near the word's stem in the text
+    fields' lexicon. A word found in fewer documents than SUGGEST_FACTOR times
+    the candidate's is a candidate too (a misspelling in one text). A
+    candidate stem counts only if a document this viewer may see contains it
+    (checked against the viewer's mask of documents), and the word shown is
+    taken from that document's own text in its base form (`surface_word(
+    experience_id, stem)`), so text the viewer cannot read never leaks
+    through a suggestion, even though the lexicon still holds words of deleted
+    or members-only documents.
     """
     corrector = searcher.corrector("body")
     schema = searcher.schema
+    sets = docsets(searcher)
+    names = names or {}
     replaced = {}
+    missing = False  # a replaced word that no visible text has as a whole word
+    looked_up = 0
     for word in dict.fromkeys(_WORD.findall(q)):
         key, _parts = highlight_keys(word)
         if word in _OPERATORS or key is None or len(key) < 3 or key.isdigit():
             continue
-        if _visible_doc(searcher, key, allowed) is not None:
+        lower = word.lower()
+        if lower in names:
+            continue  # a system's own name
+        have = _visible_count(sets, key, allowed)
+        name = _near_name(lower, names)
+        if name is not None:
+            replaced[word] = name
+            missing = missing or not have
             continue
+        if have and len(key) < 5:
+            continue  # short words: too many near neighbours
+        looked_up += 1
+        if looked_up > MAX_CORRECTED_WORDS:
+            break  # each look-up walks the lexicon (10-80 ms at 100,000 experiences)
         for candidate in corrector.suggest(key, limit=5, maxdist=2, prefix=1):
+            if candidate == key:
+                continue
+            found = _visible_count(sets, candidate, allowed)
+            if not found or (have and found < max(have * SUGGEST_FACTOR, have + SUGGEST_GAIN)):
+                continue
             experience_id = _visible_doc(searcher, candidate, allowed)
             shown = surface_word(experience_id, candidate) if experience_id else None
             if shown:
                 replaced[word] = shown
+                missing = missing or not have
                 break
     if not replaced:
         return None
     corrected = _WORD.sub(lambda m: replaced.get(m.group(0), m.group(0)), q)
     query = parse_text_query(schema, corrected)
-    if query is None or count(docsets(searcher), query, allowed) <= total:
+    if query is None:
+        return None
+    # A misspelt compound may still match through its parts: a word that no text
+    # has as itself is worth correcting when the correction finds as much.
+    needed = max(total, 1) if missing else max(total * SUGGEST_FACTOR, total + SUGGEST_GAIN)
+    if count(sets, query, allowed) < needed:
         return None
     return corrected
 
 
+def _near_name(word: str, names: Mapping[str, str]) -> str | None:
+    """The catalogue name within a small edit distance of the word, if one."""
+    if not 4 <= len(word) <= _LONGEST_NAME:
+        return None
+    allowed = 1 if len(word) <= _SHORT_NAME else 2
+    best = None
+    for name, shown in names.items():
+        if abs(len(name) - len(word)) > allowed or name[0] != word[0]:
+            continue
+        distance = _distance(word, name, allowed)
+        if distance <= allowed and (best is None or distance < best[0]):
+            best = (distance, shown)
+    return best[1] if best else None
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count one), or limit + 1."""
+    previous2 = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (ca != cb))
+            if (previous2 is not None and i > 1 and j > 1 and ca == b[j - 2]
+                    and a[i - 2] == cb):
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _visible_mask(sets: DocSets, key: str, allowed: int) -> int:
+    return (sets.term("title", key) | sets.term("body", key)) & allowed
+
+
+def _visible_count(sets: DocSets, key: str, allowed: int) -> int:
+    return _visible_mask(sets, key, allowed).bit_count()
+
+
 def _visible_doc(searcher, key: str, allowed: int) -> int | None:
     """An experience this viewer may see with this stem in its title or text."""
-    sets = docsets(searcher)
-    mask = (sets.term("title", key) | sets.term("body", key)) & allowed
+    mask = _visible_mask(docsets(searcher), key, allowed)
     if not mask:
         return None
     docnum = (mask & -mask).bit_length() - 1  # the lowest document number

@@ -286,7 +286,8 @@ def experiences():
     result = experience_search.search(request.args.to_dict(flat=True), audience())
     items = [experience_json(hit.experience) for hit in result.hits]
     return jsonify(items=items, page=result.page, total=result.total, pages=result.pages,
-                   notices=list(result.notices))
+                   notices=list(result.notices), match=result.match,
+                   suggestion=result.suggestion, corrected=result.corrected)
 
 
 @bp.get("/experiences/<int:experience_id>")

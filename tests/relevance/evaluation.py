@@ -31,6 +31,14 @@ from kb.models.experiences import TEXT_FIELDS
 HERE = Path(__file__).resolve().parent
 EXPERIENCES_FILE = HERE / "experiences.json"
 QUERIES_FILE = HERE / "queries.json"
+# A second, smaller collection written before the search was tuned and never
+# tuned to: what the search does on texts and queries it has not seen.
+HELDOUT_EXPERIENCES_FILE = HERE / "heldout_experiences.json"
+HELDOUT_QUERIES_FILE = HERE / "heldout_queries.json"
+COLLECTIONS = {
+    "main": (EXPERIENCES_FILE, QUERIES_FILE),
+    "heldout": (HELDOUT_EXPERIENCES_FILE, HELDOUT_QUERIES_FILE),
+}
 
 # Ranks that count: the first ten hits of the first page.
 CUTOFF = 10
@@ -219,10 +227,12 @@ def kb_rankings(app: Flask, keys: Mapping[int, str],
     return rankings
 
 
-def evaluate_kb(app: Flask, queries: Sequence[Query] | None = None) -> Report:
+def evaluate_kb(app: Flask, queries: Sequence[Query] | None = None,
+                experiences: Sequence[dict] | None = None) -> Report:
     """Load the collection into this app's (empty) database and score every query."""
     queries = load_queries() if queries is None else queries
-    keys = load_into_kb(app, load_experiences())
+    experiences = load_experiences() if experiences is None else experiences
+    keys = load_into_kb(app, experiences)
     return score("kb", queries, kb_rankings(app, keys, queries), documents=len(keys))
 
 
@@ -246,13 +256,14 @@ def fresh_app(directory: Path) -> Flask:
     return app
 
 
-def evaluate_kb_on_fresh_database(queries: Sequence[Query] | None = None) -> Report:
+def evaluate_kb_on_fresh_database(queries: Sequence[Query] | None = None,
+                                  experiences: Sequence[dict] | None = None) -> Report:
     from tests.conftest import close
 
     with tempfile.TemporaryDirectory(prefix="kb-relevance-") as directory:
         app = fresh_app(Path(directory))
         try:
-            return evaluate_kb(app, queries)
+            return evaluate_kb(app, queries, experiences)
         finally:
             close(app)
 
@@ -330,9 +341,10 @@ def postgres_rankings(url: str, experiences: Sequence[dict],
         engine.dispose()
 
 
-def evaluate_postgres(url: str, queries: Sequence[Query] | None = None) -> Report:
+def evaluate_postgres(url: str, queries: Sequence[Query] | None = None,
+                      experiences: Sequence[dict] | None = None) -> Report:
     queries = load_queries() if queries is None else queries
-    experiences = load_experiences()
+    experiences = load_experiences() if experiences is None else experiences
     return score("PostgreSQL", queries, postgres_rankings(url, experiences, queries),
                  documents=len(experiences))
 
@@ -386,12 +398,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--postgres", default=os.environ.get("KB_TEST_DATABASE_URL"),
                         help="SQLAlchemy URL of a PostgreSQL database for the baseline")
     parser.add_argument("--worst", type=int, default=15, help="how many of kb's worst queries")
+    parser.add_argument("--collection", choices=[*COLLECTIONS, "all"], default="all",
+                        help="the judged collection (default: each in turn)")
     args = parser.parse_args(argv)
 
-    queries = load_queries()
-    kb = evaluate_kb_on_fresh_database(queries)
-    postgres = evaluate_postgres(args.postgres, queries) if args.postgres else None
-    print(format_report(kb, postgres, worst=args.worst))
+    names = list(COLLECTIONS) if args.collection == "all" else [args.collection]
+    for n, name in enumerate(names):
+        experiences_file, queries_file = COLLECTIONS[name]
+        experiences, queries = load_experiences(experiences_file), load_queries(queries_file)
+        kb = evaluate_kb_on_fresh_database(queries, experiences)
+        postgres = (evaluate_postgres(args.postgres, queries, experiences)
+                    if args.postgres else None)
+        print(("\n" if n else "") + f"Collection {name!r}: " + format_report(
+            kb, postgres, worst=args.worst))
     return 0
 
 
