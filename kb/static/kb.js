@@ -17,3 +17,53 @@
     });
   }
 })();
+
+/* The experience form: what is typed is kept as a draft on the server (kb.drafts) a
+   moment after each change and when the page is left, so nothing is lost. Without
+   this script the form's "Spara utkast" buttons do the same. */
+(function () {
+  "use strict";
+  var form = document.getElementById("experience-form");
+  if (!form || !form.dataset.draft || !window.fetch || !window.FormData) return;
+  var status = document.getElementById("draft-status");
+  var timer = null;
+  var dirty = false;
+
+  function payload() {
+    var data = new FormData(form);
+    data.set("action", "autosave");
+    return data;
+  }
+  function send() {
+    timer = null;
+    if (!dirty) return;
+    dirty = false;
+    fetch(form.dataset.draft, {method: "POST", body: payload(), credentials: "same-origin",
+                               keepalive: true})
+      .then(function (response) {
+        if (response.ok && status) status.textContent = "Utkastet är sparat.";
+      })
+      .catch(function () { dirty = true; });
+  }
+  function changed() {
+    dirty = true;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(send, 1500);
+  }
+  function leaving() {
+    if (dirty && navigator.sendBeacon) {
+      dirty = false;
+      navigator.sendBeacon(form.dataset.draft, payload());
+    }
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", function () {
+    dirty = false;
+    if (timer) clearTimeout(timer);
+  });
+  window.addEventListener("pagehide", leaving);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") leaving();
+  });
+})();
