@@ -3,11 +3,22 @@
   "use strict";
   var wide = window.matchMedia("(min-width: 52rem)");
 
-  // Search: the filters stand open beside the results on a wide screen; there a
-  // ticked filter or another sort order searches at once. On a phone the panel
-  // stays open while ticking, and "Visa resultat" searches.
-  var filters = document.getElementById("filters");
-  if (filters && wide.matches) filters.open = true;
+  // On a wide screen the search filters and a system's detailed figures stand open;
+  // there a ticked filter or another sort order searches at once. On a phone the
+  // filter panel stays open while ticking, and "Visa resultat" searches.
+  if (wide.matches) {
+    document.querySelectorAll("details.open-wide").forEach(function (details) {
+      details.open = true;
+    });
+  }
+  // A link to a part behind a closed heading opens it.
+  function openTarget() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    var details = target && target.closest("details");
+    if (details) details.open = true;
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
   var search = document.getElementById("search-form");
   if (search) {
     document.addEventListener("change", function (event) {
