@@ -39,6 +39,8 @@
   var status = document.getElementById("draft-status");
   var timer = null;
   var dirty = false;
+  var sending = null;  // the draft on its way, which a submit waits for
+  var submitting = false;
 
   function payload() {
     var data = new FormData(form);
@@ -49,12 +51,13 @@
     timer = null;
     if (!dirty) return;
     dirty = false;
-    fetch(form.dataset.draft, {method: "POST", body: payload(), credentials: "same-origin",
-                               keepalive: true})
+    sending = fetch(form.dataset.draft, {method: "POST", body: payload(),
+                                         credentials: "same-origin", keepalive: true})
       .then(function (response) {
-        if (response.ok && status) status.textContent = "Utkastet är sparat.";
+        if (response.ok && status && !submitting) status.textContent = "Utkastet är sparat.";
       })
-      .catch(function () { dirty = true; });
+      .catch(function () { dirty = !submitting; })
+      .then(function () { sending = null; });
   }
   function changed() {
     dirty = true;
@@ -69,9 +72,20 @@
   }
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
     dirty = false;
+    submitting = true;
     if (timer) clearTimeout(timer);
+    if (sending) {
+      // Let a draft already sent arrive first, so it cannot outlive the saved experience.
+      event.preventDefault();
+      var submitter = event.submitter;
+      sending.then(function () {
+        sending = null;
+        if (form.requestSubmit) form.requestSubmit(submitter || undefined);
+        else form.submit();
+      });
+    }
   });
   window.addEventListener("pagehide", leaving);
   document.addEventListener("visibilitychange", function () {

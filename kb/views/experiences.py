@@ -87,6 +87,9 @@ def edit(experience_id: int):
                 return _refused(form, error, proposal, title="Ändra din erfarenhet",
                                 experience=experience)
             drafts.discard(current_user.id, experience.id)
+            if _typed_about(experience.system_id):
+                # Sent from the new-experience form ("update my earlier one instead").
+                drafts.discard(current_user.id)
             flash("Dina ändringar är sparade.", "success")
             return redirect(url_for("experiences.view", experience_id=experience.id))
         _keep(form, experience)
@@ -152,6 +155,12 @@ def _typed(form: ExperienceForm) -> dict[str, list[str]]:
 
 def _keep(form: ExperienceForm, experience=None) -> None:
     drafts.save(current_user.id, _typed(form), experience.id if experience else None)
+
+
+def _typed_about(system_id: int) -> bool:
+    """Whether the member's draft of a new experience is about this system."""
+    draft = drafts.load(current_user.id)
+    return draft is not None and drafts.formdata(draft).get("system_id") == str(system_id)
 
 
 def _form_with_draft(*, member=None, experience=None):

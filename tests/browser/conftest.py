@@ -320,3 +320,28 @@ def page_url(live_server: LiveServer, path: str) -> str:
     slugs = live_server.slugs
     return path.format(slug=slugs[0], slug2=slugs[1], slug3=slugs[2],
                        experience=live_server.experience_id, meeting=live_server.meeting_id)
+
+
+@pytest.fixture(scope="session")
+def sessions(browser, live_server):
+    """Cookies of a logged-in member and admin, logged in once per session."""
+    states = {None: None}
+    for email in {who for _name, who, _path in PAGE_TYPES if who}:
+        context = browser.new_context()
+        page = context.new_page()
+        login(page, live_server, email)
+        states[email] = context.storage_state()
+        context.close()
+    return states
+
+
+def open_page_type(page, live_server, path: str) -> None:
+    if path.startswith("POST "):
+        # The form sent empty: it comes back with an error summary and messages.
+        page.goto(live_server(path.removeprefix("POST ")))
+        with page.expect_navigation():
+            page.locator("main form").get_by_role("button", name="Spara erfarenheten",
+                                                  exact=True).click()
+        assert page.locator(".error-summary").is_visible()
+    else:
+        page.goto(live_server(page_url(live_server, path)))
