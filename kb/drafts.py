@@ -18,6 +18,11 @@ from kb.models import Experience, ExperienceDraft
 
 # A draft nobody came back to for this long is forgotten.
 KEEP_DAYS = 90
+# A draft sent without a session waits this long for its member to log in, and no
+# more than this many such drafts are kept (the oldest go first), since anyone can
+# send one.
+PARKED_DAYS = 7
+MAX_PARKED = 5000
 # Bounds on what one draft holds: the form's own fields, each value as long as the
 # form allows and a little more (what is typed is kept even when it is too long).
 MAX_VALUES = 40
@@ -45,8 +50,20 @@ def _mine(user_id: int, experience_id: int | None):
 
 
 def _forget_old() -> None:
+    now = utcnow()
     db.session.execute(delete(ExperienceDraft).where(
-        ExperienceDraft.updated_at < utcnow() - timedelta(days=KEEP_DAYS)))
+        ExperienceDraft.updated_at < now - timedelta(days=KEEP_DAYS)))
+    db.session.execute(delete(ExperienceDraft).where(
+        ExperienceDraft.user_id.is_(None),
+        ExperienceDraft.updated_at < now - timedelta(days=PARKED_DAYS)))
+
+
+def _forget_parked_beyond(limit: int) -> None:
+    kept = (select(ExperienceDraft.id).where(ExperienceDraft.user_id.is_(None))
+            .order_by(ExperienceDraft.updated_at.desc(), ExperienceDraft.id.desc())
+            .limit(limit).scalar_subquery())
+    db.session.execute(delete(ExperienceDraft).where(
+        ExperienceDraft.user_id.is_(None), ExperienceDraft.id.not_in(kept)))
 
 
 def save(user_id: int, fields: Mapping[str, list[str]],
@@ -98,6 +115,7 @@ def park(fields: Mapping[str, list[str]], experience_id: int | None = None,
         draft = db.session.scalar(select(ExperienceDraft).where(
             ExperienceDraft.token == token, ExperienceDraft.user_id.is_(None)))
     if draft is None:
+        _forget_parked_beyond(MAX_PARKED - 1)
         draft = ExperienceDraft(token=secrets.token_urlsafe(32))
         db.session.add(draft)
     draft.experience_id = experience_id

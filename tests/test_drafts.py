@@ -156,8 +156,11 @@ def test_a_parked_draft_of_someone_elses_experience_is_not_theirs(client, factor
     author = factory.user(email="author@kb.se")
     factory.user(email="other@kb.se")
     experience_id = factory.experience(author, heroma, title="Författarens rubrik")
-    response = client.post(f"/experiences/{experience_id}/edit", data={"title": "Kapad"})
+    response = client.post(f"/experiences/{experience_id}/edit",
+                           data={"csrf_token": "gammal", "title": "Kapad"})
     assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(ExperienceDraft.token)) is not None  # parked
     auth.login("other@kb.se")
     assert client.get(f"/experiences/{experience_id}/edit").status_code == 403
     assert "Kapad" not in client.get("/experiences/new").text
@@ -178,3 +181,19 @@ def test_drafts_are_in_the_export_and_go_with_the_account(client, factory, auth,
     assert response.status_code in (302, 303)
     with app.app_context():
         assert db.session.scalar(select(ExperienceDraft)) is None
+
+
+def test_drafts_sent_without_a_session_are_bounded(client, app, monkeypatch):
+    from kb import drafts
+
+    monkeypatch.setattr(drafts, "MAX_PARKED", 2)
+    for n in range(4):
+        client.delete_cookie("kb_draft")  # each from another browser
+        assert client.post("/experiences/new", data={
+            "csrf_token": "x", "title": f"Utkast {n}"}).status_code == 302
+    # Something that is not kb's form is not kept at all.
+    assert client.post("/experiences/new", data={"title": "Ingen token"}).status_code == 302
+    with app.app_context():
+        kept = db.session.scalars(select(ExperienceDraft.fields)
+                                  .order_by(ExperienceDraft.id)).all()
+    assert kept == ['{"title": ["Utkast 2"]}', '{"title": ["Utkast 3"]}']

@@ -76,7 +76,7 @@ def edit(experience_id: int):
         return _kept_for_later(experience_id)
     experience = experiences.own(experience_id, audience())
     form, saved_at = _form_with_draft(experience=experience)
-    proposal = _proposal_form()
+    proposal = _proposal_form(experience)
     if request.method == "POST":
         if (answer := _other_action(form, proposal, experience)) is not None:
             return answer
@@ -179,11 +179,11 @@ def _form_with_draft(*, member=None, experience=None):
     return form, draft.updated_at
 
 
-def _proposal_form() -> ProposeSystemForm:
+def _proposal_form(experience=None) -> ProposeSystemForm:
     # Inside the experience form, which carries the CSRF token for both.
     data = request.form if request.method == "POST" else None
-    if data is None and request.method == "GET" and current_user.is_authenticated:
-        draft = drafts.load(current_user.id, None)
+    if data is None:
+        draft = drafts.load(current_user.id, experience.id if experience else None)
         data = drafts.formdata(draft) if draft is not None else None
     return ProposeSystemForm(formdata=data, prefix=PROPOSAL_PREFIX, meta={"csrf": False})
 
@@ -233,8 +233,8 @@ def _other_action(form: ExperienceForm, proposal: ProposeSystemForm, experience=
 def _kept_for_later(experience_id: int | None = None):
     """Not logged in (or the session ended while the member typed): what was sent is
     kept for this browser, and given back after logging in."""
-    if request.method != "POST":
-        return login_manager.unauthorized()
+    if request.method != "POST" or "csrf_token" not in request.form:
+        return login_manager.unauthorized()  # nothing typed into kb's form to keep
     form = ExperienceForm(request.form, meta={"csrf": False})
     token = drafts.park(_typed(form), experience_id, request.cookies.get(DRAFT_COOKIE))
     if request.form.get("action") == "autosave":
