@@ -243,7 +243,7 @@ def _kept_for_later(experience_id: int | None = None):
         flash("Du har loggats ut. Det du skrev är sparat – logga in, så får du tillbaka "
               "det.", "info")
         response = redirect(url_for("auth.login", next=request.path))
-    response.set_cookie(DRAFT_COOKIE, token, max_age=drafts.KEEP_DAYS * 86400, httponly=True,
+    response.set_cookie(DRAFT_COOKIE, token, max_age=drafts.PARKED_DAYS * 86400, httponly=True,
                         samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 

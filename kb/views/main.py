@@ -33,6 +33,7 @@ def privacy():
     config = current_app.config
     return render_template("main/privacy.html", contact=config.get("CONTACT_EMAIL"),
                            draft_keep_days=drafts.KEEP_DAYS,
+                           draft_parked_days=drafts.PARKED_DAYS,
                            keep_sent_days=config["MAIL_KEEP_SENT_DAYS"],
                            keep_failed_days=config["MAIL_KEEP_FAILED_DAYS"])
 
