@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from kb import comments, mail, mail_settings, notifications, policy
+from kb import comments, mail, mail_settings, meetings, networks, notifications, policy, swedish
 from kb.dates import utcnow
 from kb.extensions import db
 from kb.models import Notification, User
@@ -39,9 +39,13 @@ class Item:
     label: str
     url: str
     title: str | None = None
-    system: str | None = None
+    # Where the titled thing belongs: the system of an experience, the network of a
+    # meeting or a network question.
+    context: str | None = None
     quote: str | None = None
     quote_author: str | None = None
+    when: datetime | None = None  # a meeting's start, in Swedish local time
+    calendar_url: str | None = None  # a meeting's .ics file
 
 
 def mailable(user: User | None) -> bool:
@@ -49,22 +53,44 @@ def mailable(user: User | None) -> bool:
 
 
 def describe(notification: Notification, audience: Audience, *, quote: bool) -> Item:
-    """What a mail says about a notification, quoting only what `audience` may read."""
+    """What a mail says about a notification, quoting only what `audience` may read.
+
+    The link opens the notification, which marks it read and leads to what it tells
+    about (the experience, the meeting, the question or the network)."""
     label = notifications.KINDS.get(notification.kind, "Ny avisering")
+    url = mail.link("community.open_notification", notification_id=notification.id)
+    if notification.network is not None:
+        return _network_item(notification, audience, label, url)
     experience = notification.experience
-    if experience is not None:
-        url = mail.link("community.open_notification", notification_id=notification.id)
-    else:
-        url = mail.link("community.notification_list")
     if experience is None or not policy.may_read(audience, experience):
         return Item(label=label, url=url)
     title, system = experience.title, experience.system.name
     comment = notification.comment
     if (not quote or comment is None or comment.moderation_state != policy.COMMENT_PUBLISHED
             or not policy.may_read_comment(audience, comment)):
-        return Item(label=label, url=url, title=title, system=system)
-    return Item(label=label, url=url, title=title, system=system, quote=comment.body,
+        return Item(label=label, url=url, title=title, context=system)
+    return Item(label=label, url=url, title=title, context=system, quote=comment.body,
                 quote_author=comments.author_label(comment, experience))
+
+
+def _network_item(notification: Notification, audience: Audience, label: str,
+                  url: str) -> Item:
+    """A meeting or a network question is named only to a member of its network."""
+    network = notification.network
+    if not networks.is_member(audience, network):
+        return Item(label=label, url=url)
+    meeting, question = notification.meeting, notification.question
+    if meeting is not None:
+        calendar_url = None
+        if notification.kind != notifications.MEETING_CANCELLED:
+            calendar_url = mail.link("meetings.meeting_ics", slug=network.slug,
+                                     meeting_id=meeting.id)
+        return Item(label=label, url=url, title=meeting.title, context=network.name,
+                    when=meetings.local(meeting.starts_at),
+                    calendar_url=calendar_url)
+    if question is not None:
+        return Item(label=label, url=url, title=question.title, context=network.name)
+    return Item(label=label, url=url, context=network.name)
 
 
 def _unsubscribe(user: User, kinds: list[str]) -> tuple[str, dict]:
@@ -153,8 +179,7 @@ def _digest(user_id: int, rows, now: datetime) -> int:
         return 0
     kinds = sorted({r.kind for r in weekly})
     unsubscribe_url, headers = _unsubscribe(user, kinds)
-    subject = f"Veckans nytt på kb: {len(items)} " + ("avisering" if len(items) == 1
-                                                       else "aviseringar")
+    subject = "Veckans nytt på kb: " + swedish.plural(len(items), "avisering", "aviseringar")
     mail.queue(DIGEST_MAIL, user.email, subject, "digest", user_id=user.id, headers=headers,
                name=user.display_name, items=items,
                kind_labels=[notifications.KINDS.get(k, k) for k in kinds],

@@ -1,6 +1,7 @@
 """A network's meetings: scheduling in Swedish time, answers counted apart, notes and
 what was discussed, notifications, and calendar files that calendar programs accept."""
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,9 +9,11 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from kb import notification_mail, policy
 from kb.extensions import db
-from kb.models import Meeting, Network, NetworkMembership, Notification
-from tests.conftest import main_content
+from kb.models import Meeting, Network, NetworkMembership, Notification, User
+from kb.templating import WEEKDAYS
+from tests.conftest import link_in, main_content, outbox
 from tests.networks_helpers import experience, member, post
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -218,3 +221,40 @@ def test_bad_meeting_input_gets_swedish_messages_and_keeps_what_was_typed(app, c
                     meeting_values(end="09:00"), page="/networks/skane/meetings/new")
     assert response.status_code == 422 and "Mötet måste sluta efter att det börjar" in \
         response.text
+
+
+def test_the_meeting_mail_names_the_meeting_its_time_and_its_calendar_file(app, client, auth,
+                                                                            world):
+    auth.login("anna@malmo.se")
+    url = schedule(client)
+    auth.logout()
+    [mail] = outbox(app, recipient="bo@lund.se")
+    assert "Vårträff om semesterberäkning" in mail.text
+    assert "(Lönechefsnätverket Skåne)" in mail.text
+    weekday = WEEKDAYS[date(NEXT_YEAR, 3, 18).weekday()]
+    assert f"Tid: {weekday} 18 mars {NEXT_YEAR} kl. 09.30" in mail.text
+    [calendar_link] = re.findall(r"https?://[^/\s]+(/networks/skane/meetings/\d+\.ics)",
+                                 mail.text)
+    auth.login("bo@lund.se")
+    # The link opens the meeting itself, not a list to look for it in.
+    opened = client.get(link_in(mail.text, "/notifications/"))
+    assert opened.headers["Location"].endswith(url.rsplit("/networks", 1)[1])
+    [event] = _ics(client.get(calendar_link)).walk("VEVENT")
+    assert str(event["SUMMARY"]).startswith("Vårträff om semesterberäkning")
+
+
+def test_a_meeting_mail_names_nothing_to_someone_who_has_left_the_network(app, world):
+    with app.app_context():
+        meeting = Meeting(network_id=world["network"], uid="m-1@kb", title="Hemligt möte",
+                          starts_at=datetime(NEXT_YEAR, 3, 18, 8, 30),
+                          ends_at=datetime(NEXT_YEAR, 3, 18, 11, 0), mode="physical")
+        db.session.add(meeting)
+        db.session.flush()
+        outsider = db.session.get(User, world["cecilia"])
+        notification = Notification(user_id=outsider.id, kind="meeting",
+                                    network_id=world["network"], meeting_id=meeting.id)
+        db.session.add(notification)
+        db.session.flush()
+        item = notification_mail.describe(notification, policy.audience_of(outsider),
+                                          quote=True)
+        assert item.title is None and item.calendar_url is None and item.when is None

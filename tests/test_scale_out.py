@@ -39,7 +39,7 @@ from tests.conftest import PASSWORD, PG_URL, _schema_url, make_app
 from tests.test_workers import BIN, _environment, _free_port, _stop, _wait_for, _workers
 
 WORKERS = 2
-MEMBERS = 4
+MEMBERS = 6
 DEMO = 200
 REQUEST_TIMEOUT = 15
 # Acknowledged submissions in each phase of the load, and a bound on its time.
@@ -357,6 +357,12 @@ def test_throttling_holds_with_two_and_with_four_workers(cluster):
         assert len(server.login_pids()) == WORKERS, server.login_pids()
 
 
+def _connection_refused(error: Exception) -> bool:
+    """Nothing reached the server (it is down), so nothing can have been stored."""
+    reason = getattr(error, "reason", error)
+    return isinstance(reason, ConnectionRefusedError)
+
+
 class Load:
     """Members submitting on both servers in turn, and visitors searching both."""
 
@@ -365,6 +371,7 @@ class Load:
         self.acknowledged: list[tuple[int, str, int]] = []  # (experience id, word, member)
         self.refused: list[str] = []
         self.unanswered = 0  # submissions whose answer never came (a killed server)
+        self.wanted = 0  # acknowledged submissions the current phase asks for
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.threads = [threading.Thread(target=self._submit, args=(i,), daemon=True)
@@ -378,6 +385,8 @@ class Load:
     def phase(self) -> None:
         """Until PER_PHASE more submissions are acknowledged (bounded in time)."""
         target = len(self.acknowledged) + PER_PHASE
+        # Submissions go on a little past the phase, so a kill meets requests in flight.
+        self.wanted = target + len(self.cluster.members)
         _wait_for(lambda: len(self.acknowledged) >= target, PHASE_SECONDS)
 
     def finish(self) -> None:
@@ -389,19 +398,28 @@ class Load:
     def _submit(self, index: int) -> None:
         member = self.cluster.members[index]
         servers = list(self.cluster.servers.values())
+        # A member has one experience per system: each submission is about another
+        # system, and one whose answer was cut off (it may be stored) is not retried.
+        system_ids = list(range(1, self.cluster.systems + 1))
         n = 0
-        while not self.stop.is_set():
+        while system_ids and not self.stop.is_set():
+            if len(self.acknowledged) >= self.wanted:
+                time.sleep(0.05)
+                continue
             n += 1
             word = "lastprov" + "".join(chr(ord("a") + int(d)) for d in f"{index}{n:04d}")
             server = servers[n % 2]
             try:
-                experience = member.submit(server, 1 + n % self.cluster.systems, word)
-            except (OSError, http.client.HTTPException, AttributeError):
+                experience = member.submit(server, system_ids[-1], word)
+            except (OSError, http.client.HTTPException, AttributeError) as error:
                 # Refused connection (server down) or an answer cut off by the kill.
+                if not _connection_refused(error):
+                    system_ids.pop()
                 with self.lock:
                     self.unanswered += 1
                 time.sleep(0.2)
                 continue
+            system_ids.pop()
             with self.lock:
                 if experience is None:
                     self.refused.append(f"{server.name}: {word}")
