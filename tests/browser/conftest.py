@@ -106,7 +106,7 @@ def live_server(tmp_path_factory):
         db.session.remove()
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="kb-live-server", daemon=True)
     thread.start()
     try:
@@ -118,6 +118,21 @@ def live_server(tmp_path_factory):
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+def _read_whole(app):
+    """The app with every answer read whole, and closed, before werkzeug's server sends
+    it: that server skips closing an answer when the browser has hung up already (a
+    context closed while the favicon was on its way), which leaves a static file open
+    and fails a later test on the ResourceWarning."""
+    def wsgi(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+    return wsgi
 
 
 def _add_community(session, member_email: str, admin_email: str) -> None:
