@@ -15,13 +15,20 @@ from markupsafe import Markup, escape
 from kb import vocab
 from kb.stats.table import TOO_FEW, number, percent, signed
 
+# Bar charts are drawn for a phone's width: each row is its label on a line of its own
+# and the bar below it, 14 units of text in a 360 unit wide picture, so the text stays
+# at 12 px or more from a 310 px wide screen up (kb.css caps how wide a chart grows).
+BAR_WIDTH = 360
+BAR_VALUE_WIDTH = 118  # room after the longest bar for its figure ("för få svar (n=4)")
+ROW_HEIGHT = 46
+BAR_HEIGHT = 16
+LABEL_LINE = 16  # from a row's top to its label's baseline
+BAR_TOP = 22  # from a row's top to its bar
+EDGE = 4
+TOP = 6
+MAX_LABEL_CHARS = 40
+# The market chart keeps its wide picture, in a box of its own that scrolls on a phone.
 WIDTH = 640
-LABEL_WIDTH = 210
-VALUE_WIDTH = 110
-ROW_HEIGHT = 30
-BAR_HEIGHT = 18
-TOP = 8
-MAX_LABEL_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -46,66 +53,70 @@ def short_label(label: str) -> str:
     return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
 
 
-def _open(chart_id: str, title: str, description: str, height: int) -> Markup:
+def _open(chart_id: str, title: str, description: str, height: int, width: int = BAR_WIDTH,
+          kind: str = "chart-bars") -> Markup:
     return Markup(
-        '<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" '
+        '<svg class="chart {kind}" xmlns="http://www.w3.org/2000/svg" role="img" '
         'viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet" '
         'aria-labelledby="{id}-title {id}-desc" focusable="false">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
-    ).format(w=WIDTH, h=height, id=chart_id, title=title, desc=description)
+    ).format(kind=kind, w=width, h=height, id=chart_id, title=title, desc=description)
 
 
-def _label(y: float, text: str) -> Markup:
-    return Markup(
-        '<text class="chart-label" x="{x}" y="{y:.1f}" text-anchor="end">{t}</text>'
-    ).format(x=LABEL_WIDTH - 8, y=y, t=short_label(text))
+def _row_label(top: float, text: str) -> Markup:
+    return Markup('<text class="chart-label" x="{x}" y="{y:.1f}">{t}</text>').format(
+        x=EDGE, y=top + LABEL_LINE, t=short_label(text))
+
+
+def _height(rows: int) -> int:
+    return TOP * 2 + ROW_HEIGHT * max(rows, 1)
 
 
 def bar_chart(chart_id: str, title: str, description: str, bars: list[Bar],
               max_value: float, min_value: float = 0) -> Markup:
-    """Horizontal bars from min_value to max_value; a negative min_value draws bars
-    either side of zero (for NPS, -100 to +100)."""
-    height = TOP * 2 + ROW_HEIGHT * max(len(bars), 1)
-    area = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    """Horizontal bars from min_value to max_value, each under its label; a negative
+    min_value draws bars either side of zero (for NPS, -100 to +100)."""
+    height = _height(len(bars))
+    area = BAR_WIDTH - 2 * EDGE - BAR_VALUE_WIDTH
     span = (max_value - min_value) or 1
 
     def x_of(value: float) -> float:
-        return LABEL_WIDTH + area * (min(max(value, min_value), max_value) - min_value) / span
+        return EDGE + area * (min(max(value, min_value), max_value) - min_value) / span
 
     zero = x_of(0 if min_value < 0 else min_value)
     parts = [_open(chart_id, title, description, height)]
-    parts.append(Markup('<line class="chart-axis" x1="{x:.1f}" y1="{y1}" x2="{x:.1f}" y2="{y2}"/>')
-                 .format(x=zero, y1=TOP, y2=height - TOP))
     for index, bar in enumerate(bars):
-        y = TOP + index * ROW_HEIGHT
-        middle = y + ROW_HEIGHT / 2 + 5
-        parts.append(_label(middle, bar.label))
+        top = TOP + index * ROW_HEIGHT
+        bar_y = top + BAR_TOP
+        parts.append(_row_label(top, bar.label))
+        parts.append(Markup(
+            '<line class="chart-axis" x1="{x:.1f}" y1="{y1:.1f}" x2="{x:.1f}" y2="{y2:.1f}"/>'
+        ).format(x=zero, y1=bar_y - 2, y2=bar_y + BAR_HEIGHT + 2))
         end = zero
         if bar.value is not None:
             end = x_of(bar.value)
             left, right = sorted((zero, end))
             parts.append(Markup(
                 '<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h}"/>'
-            ).format(css=bar.css, x=left, y=y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
-                     w=max(right - left, 1), h=BAR_HEIGHT))
+            ).format(css=bar.css, x=left, y=bar_y, w=max(right - left, 1), h=BAR_HEIGHT))
         parts.append(Markup('<text class="chart-value" x="{x:.1f}" y="{y:.1f}">{t}</text>').format(
-            x=max(end, zero) + 6, y=middle, t=bar.text))
+            x=max(end, zero) + 6, y=bar_y + BAR_HEIGHT - 3, t=bar.text))
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 
 
 def stacked_chart(chart_id: str, title: str, description: str,
                   rows: list[tuple[str, list[Segment] | None, str]]) -> Markup:
-    """One 100% bar a row, split into segments; rows without segments say why
-    (the third item, e.g. 'för få svar')."""
-    height = TOP * 2 + ROW_HEIGHT * max(len(rows), 1)
-    area = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    """One 100% bar a row under its label, split into segments; rows without segments
+    say why (the third item, e.g. 'för få svar')."""
+    height = _height(len(rows))
+    area = BAR_WIDTH - 2 * EDGE - 64  # room for "n=123" after the bar
     parts = [_open(chart_id, title, description, height)]
     for index, (label, segments, note) in enumerate(rows):
-        y = TOP + index * ROW_HEIGHT
-        middle = y + ROW_HEIGHT / 2 + 5
-        parts.append(_label(middle, label))
-        x = float(LABEL_WIDTH)
+        top = TOP + index * ROW_HEIGHT
+        bar_y = top + BAR_TOP
+        parts.append(_row_label(top, label))
+        x = float(EDGE)
         for segment in segments or ():
             width = area * segment.value / 100
             if width <= 0:
@@ -113,11 +124,10 @@ def stacked_chart(chart_id: str, title: str, description: str,
             parts.append(Markup(
                 '<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h}">'
                 "<title>{t}</title></rect>"
-            ).format(css=segment.css, x=x, y=y + (ROW_HEIGHT - BAR_HEIGHT) / 2, w=width,
-                     h=BAR_HEIGHT, t=segment.text))
+            ).format(css=segment.css, x=x, y=bar_y, w=width, h=BAR_HEIGHT, t=segment.text))
             x += width
-        parts.append(Markup('<text class="chart-value" x="{x}" y="{y:.1f}">{t}</text>').format(
-            x=LABEL_WIDTH + area + 6, y=middle, t=note))
+        parts.append(Markup('<text class="chart-value" x="{x:.1f}" y="{y:.1f}">{t}</text>').format(
+            x=EDGE + area + 6 if segments else EDGE, y=bar_y + BAR_HEIGHT - 3, t=note))
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 
@@ -261,7 +271,7 @@ def scatter_chart(chart_id: str, title: str, description: str, points: list[Poin
     def at_y(value: float) -> float:
         return bottom - (bottom - top) * (min(max(value, 1), 5) - 1) / 4
 
-    parts = [_open(chart_id, title, description, MARKET_HEIGHT)]
+    parts = [_open(chart_id, title, description, MARKET_HEIGHT, WIDTH, "chart-scatter")]
     for score in range(1, 6):
         y = at_y(score)
         parts.append(Markup(

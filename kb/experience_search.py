@@ -88,17 +88,18 @@ def search(params: SearchParams | Mapping, audience: Audience) -> SearchResult:
     """Search what this audience may read.
 
     `params` is a SearchParams or a mapping of the URL parameters (q, system,
-    sector, size, role, status, min_rating, since, fresh, sort, page); unusable
-    values are dropped. Hits carry the Experience rows, in result order.
+    sector, size, role, status, min_rating, since, fresh, sort, page; the five
+    filters may repeat, a MultiDict or lists give every value); unusable values are
+    dropped. Hits carry the Experience rows, in result order.
     """
     if not isinstance(params, SearchParams):
         params = SearchParams.from_mapping(params)
     indexing.catch_up()
     reach = policy.readable(audience)
     systems = catalogue.system_names()
-    system_id = next((i for i, (slug, _n) in systems.items() if slug == params.system), None)
+    system_ids = {slug: i for i, (slug, _name) in systems.items() if slug in params.system}
     with indexing.store().searcher() as searcher:
-        found = run(searcher, params, reach, system_id, systems, _surface_word,
+        found = run(searcher, params, reach, system_ids, systems, _surface_word,
                     confirmed_since=freshness.leave_out_before(),
                     names=_catalogue_names() if params.q else None)
     rows = {}

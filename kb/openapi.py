@@ -35,6 +35,14 @@ def _query(name: str, schema: dict, description: str) -> dict:
             "description": description}
 
 
+def _repeated(name: str, description: str) -> dict:
+    """A search filter that may repeat (`sector=kommun&sector=region`): any one of the
+    values matches; values kb does not know are left out."""
+    return {"name": name, "in": "query", "required": False, "style": "form", "explode": True,
+            "schema": {"type": "array", "items": STRING},
+            "description": description + " Upprepa parametern för flera värden (något av dem)."}
+
+
 FILTER_PARAMETERS = [
     _query("sector", {"type": "string", "enum": list(vocab.SECTORS)}, "Sektor."),
     _query("size", {"type": "string", "enum": list(vocab.SIZE_BANDS)}, "Storleksklass."),
@@ -340,11 +348,11 @@ def openapi_document() -> dict:
                 "operationId": "searchExperiences",
                 "parameters": [
                     _query("q", STRING, "Sökord."),
-                    _query("system", STRING, "Lönesystemets slug."),
-                    _query("sector", STRING, "Sektor."),
-                    _query("size", STRING, "Storleksklass."),
-                    _query("role", STRING, "Skribentens roll."),
-                    _query("status", STRING, "current, former eller evaluating."),
+                    _repeated("system", "Lönesystemets slug."),
+                    _repeated("sector", "Sektor."),
+                    _repeated("size", "Storleksklass."),
+                    _repeated("role", "Skribentens roll."),
+                    _repeated("status", "current, former eller evaluating."),
                     _query("min_rating", STRING, "Lägsta nöjdhet 1–5."),
                     _query("since", STRING, "Skrivna från och med år."),
                     _query("sort", STRING, "relevance, newest eller rating."),

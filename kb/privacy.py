@@ -1,5 +1,7 @@
 """What kb holds about a member: changing it, taking it out, and leaving."""
 
+import json
+
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
@@ -16,6 +18,7 @@ from kb.extensions import db
 from kb.models import (
     Comment,
     Experience,
+    ExperienceDraft,
     Flag,
     Follow,
     HelpfulVote,
@@ -116,6 +119,12 @@ def export(user: User) -> dict:
         "flags": [
             {"experience_id": f.experience_id, "reason": f.reason, "created_at": _iso(f.created_at)}
             for f in db.session.scalars(select(Flag).where(Flag.reporter_id == user.id))
+        ],
+        "drafts": [
+            {"experience_id": d.experience_id, "fields": json.loads(d.fields or "{}"),
+             "updated_at": _iso(d.updated_at)}
+            for d in db.session.scalars(select(ExperienceDraft).where(
+                ExperienceDraft.user_id == user.id).order_by(ExperienceDraft.id))
         ],
         "mail_settings": mail_settings.frequencies(user.id),
         "mail": [
@@ -224,7 +233,7 @@ def delete_account(user: User, password: str, *, keep_experiences: bool) -> None
         .execution_options(synchronize_session=False)
     )
     for model in (HelpfulVote, Follow, NotificationMail, Notification, MailPreference,
-                  OutboxMail):
+                  OutboxMail, ExperienceDraft):
         db.session.execute(delete(model).where(model.user_id == user.id)
                            .execution_options(synchronize_session=False))
     if voted:

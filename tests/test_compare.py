@@ -26,7 +26,7 @@ def test_three_systems_side_by_side_with_a_shareable_link(client, factory):
     page = client.get("/compare?s=heroma&s=personec-p&s=primula")
     html = main_content(page)
     assert page.status_code == 200
-    assert '<th scope="col"><a href="/systems/heroma">Heroma</a></th>' in html
+    assert '<th scope="col" role="columnheader"><a href="/systems/heroma">Heroma</a></th>' in html
     assert "3,2 (n=6)" in html
     assert "för få svar (n=1)" in html  # Personec P has one experience
     assert "Personec P (2)" in html  # came to Heroma from Personec P
@@ -59,9 +59,9 @@ def test_the_best_value_of_each_row_is_marked_in_text(client, factory):
         factory.experience(factory.user(), fixture.primula, satisfaction=satisfaction,
                            recommend=2)
     html = main_content(client.get("/compare?s=heroma&s=primula"))
-    row = re.search(r"<th scope=\"row\">Genomsnittlig nöjdhet \(1–5\)</th>(.*?)</tr>", html,
+    row = re.search(r"<th scope=\"row\"[^>]*>Genomsnittlig nöjdhet \(1–5\)</th>(.*?)</tr>", html,
                     re.S).group(1)
-    heroma, primula = re.findall(r"<td>(.*?)</td>", row, re.S)
+    heroma, primula = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     assert 'class="best-mark">Bäst</span>' in heroma and "Bäst" not in primula
     # Each figure leads to the experiences behind it.
     assert '/search?system=heroma&amp;sort=newest">3,2 (n=6)</a>' in heroma

@@ -14,10 +14,17 @@ from tests.test_experiences import full_form, post_form
 MISTAKES = [
     re.compile(r"CSRF|token is missing|Not a valid|This field is required|Invalid (value|input)"
                r"|Field must|is required\b"),
-    re.compile(r"\b1 (erfarenheter|nya|olästa|anmälda|föreslagna)\b"),
+    # Werkzeug's and Flask's own error texts.
+    re.compile(r"Not Found|Bad Request|Method Not Allowed|Request Entity Too Large|Too Many "
+               r"Requests|Internal Server Error|Forbidden|Unauthorized|requested URL|"
+               r"The browser \(or proxy\)|not allowed for the requested|Please log in"),
+    re.compile(r"\b1 (erfarenheter|nya|olästa|anmälda|föreslagna|medlemmar|organisationer"
+               r"|månader|svar väntar)\b"),
     re.compile(r"\?:"),
     re.compile(r"ny sak|nya saker"),
     re.compile(r"Inte ett giltigt heltal"),
+    # Numbers of four digits or more written together (2566, 3200), years aside.
+    re.compile(r"(?<![\d/.,:-])(?!(?:19|20)\d\d\b)\d{4,}(?![\d/.,:-])"),
 ]
 
 
@@ -102,3 +109,98 @@ def test_a_stale_form_is_explained_in_swedish(client, auth, world):
     assert "Formuläret hade gått ut" in response.text
     client.get("/")
     assert csrf_token(client.get("/"))
+
+
+@pytest.fixture
+def busy_world(factory, app):
+    """A catalogue with enough experiences for figures, numbers in the thousands, and
+    a member, a moderator and an admin."""
+    heroma = factory.system(slug="heroma", name="Heroma")
+    primula = factory.system(slug="primula", name="Primula")
+    member = factory.user(email="anna@kommun.se")
+    factory.user(email="admin@kommun.se", site_role="admin")
+    switched = []
+    for n in range(6):
+        author = factory.user(email=f"kollega{n}@kommun.se")
+        switched.append(factory.experience(
+            author, heroma, employees_paid=2566 + n, satisfaction=1 + n % 5,
+            switched_from_id=primula, switch_reason="Bättre AGI.", go_live_months=1 + n,
+            helpful_count=n))
+        factory.experience(author, primula, employees_paid=3200, satisfaction=4)
+    first = factory.experience(member, heroma, employees_paid=12400)
+    return heroma, switched[0], first
+
+
+PAGES = {
+    None: ["/", "/systems", "/systems/heroma", "/systems/heroma?sector=kommun",
+           "/compare?s=heroma&s=primula", "/compare", "/search?q=lönekörningen",
+           "/search?q=qwzxyv", "/search?system=heroma&system=primula&sector=kommun",
+           "/auth/login", "/auth/register", "/auth/forgot", "/integritet", "/villkor",
+           "/networks", "/experiences/{first}"],
+    "anna@kommun.se": ["/experiences/new", "/experiences/{first}/edit", "/account",
+                       "/notifications", "/compare/report?s=heroma&s=primula",
+                       "/experiences/{first}"],
+    "admin@kommun.se": ["/admin/", "/admin/queue", "/admin/flags", "/admin/systems",
+                        "/admin/users", "/admin/audit", "/admin/invites"],
+}
+
+
+def test_every_page_type_reads_right(client, auth, busy_world):
+    _heroma, _primula, first = busy_world
+    for who, paths in PAGES.items():
+        if who:
+            auth.login(who)
+        for path in paths:
+            response = client.get(path.format(first=first))
+            assert response.status_code == 200, path
+            try:
+                assert_reads_right(response)
+            except AssertionError as error:
+                raise AssertionError(f"{path}: {error}") from None
+        if who:
+            auth.logout()
+
+
+def test_the_numbers_are_written_the_swedish_way(client, busy_world):
+    _heroma, switched, first = busy_world
+    page = main_content(client.get(f"/experiences/{first}"))
+    assert "<dd>12\u00a0400</dd>" in page
+    page = visible_text(main_content(client.get(f"/experiences/{switched}")))
+    assert "2 566" in page and "1 månad till första skarpa lönekörning" in page
+
+
+def test_framework_errors_are_in_swedish(client, auth, app, busy_world):
+    _heroma, _primula, first = busy_world
+    answers = {
+        404: client.get("/finns-inte"),
+        405: client.get("/auth/logout"),
+        400: client.post("/auth/login", data={"email": "a@b.se", "password": "x"}),
+        413: client.post("/auth/login", data={"email": "x" * (600 * 1024)}),
+    }
+    auth.login("anna@kommun.se")
+    answers[403] = client.get("/admin/")
+    for status, response in answers.items():
+        assert response.status_code == status, status
+        assert_reads_right(response)
+        assert "<h1>" in main_content(response)
+
+
+def test_the_error_summary_follows_the_order_of_the_fields(client, auth, busy_world):
+    page = client.get("/auth/register")
+    response = client.post("/auth/register", data={
+        "csrf_token": csrf_token(page), "password": "kort", "password_again": "annat",
+        "sector": "", "email": "inte-en-adress"})
+    assert response.status_code in (200, 422)
+    summary = re.search(r'<div class="error-summary".*?</ul>', response.text, re.S).group(0)
+    links = re.findall(r'<a href="#([a-z_]+)', summary)
+    shown = re.findall(r'<(?:input|select)[^>]*\bid="([a-z_]+)"', main_content(response))
+    assert links and links == [name for name in shown if name in links]
+    auth.login("anna@kommun.se")
+    response = post_form(client, "/experiences/new", {"title": "x"})
+    summary = re.search(r'<div class="error-summary".*?</ul>', response.text, re.S).group(0)
+    links = [link.removesuffix("-0") for link in re.findall(r'<a href="#([a-z_]+(?:-0)?)',
+                                                            summary)]
+    from kb.forms import ExperienceForm
+
+    assert links == [name for name in ExperienceForm.FIELD_ORDER if name in links]
+    assert links.index("title") > links.index("satisfaction")

@@ -102,7 +102,7 @@ def test_search_results_highlights_facets_and_suggestions(app, client, auth, wor
         assert ("<mark>kvartalsavstämning</mark>" in page.lower()) is inside
         # Facet counts: the region sector exists only through the shared experience.
         facets = client.get("/search?system=heroma").text
-        assert ("sector=region" in facets) is inside, who
+        assert ('name="sector" value="region"' in facets) is inside, who
         # A misspelling is corrected only from text the viewer may read.
         typo = client.get("/search?q=kvartalsavstämnign").text
         assert ("Menade du" in typo and "kvartalsavstämning</a>" in typo) is inside, who

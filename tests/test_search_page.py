@@ -17,6 +17,26 @@ def plain(title: str) -> str:
     return re.sub(r"</?mark>", "", title)
 
 
+def facet(page, param: str) -> dict[str, tuple[int, bool]]:
+    """A filter's checkboxes: {label: (count, ticked)}."""
+    group = re.search(rf'<fieldset class="facet" id="facet-{param}">(.*?)</fieldset>',
+                      page.text, re.S)
+    if group is None:
+        return {}
+    found = {}
+    for box, label, n in re.findall(r'<input type="checkbox"([^>]*)>\s*<label[^>]*>(.*?) '
+                                    r'<span class="count">\((\d+)\)</span>', group.group(1)):
+        found[label] = (int(n), " checked" in box)
+    return found
+
+
+def chips(page) -> list[tuple[str, str]]:
+    """The chosen filters shown as chips: (text, the link that removes it)."""
+    return [(re.sub(r"<[^>]+>", "", text).replace("Ta bort filtret ", "").replace(" ×", "").strip(),
+             href.replace("&amp;", "&"))
+            for href, text in re.findall(r'<a class="chip" href="([^"]*)">(.*?)</a>', page.text)]
+
+
 def test_filters_narrow_results_and_facets_follow(client, factory):
     author = factory.user()
     heroma = factory.system(slug="heroma", name="Heroma")
@@ -29,17 +49,64 @@ def test_filters_narrow_results_and_facets_follow(client, factory):
     page = client.get("/search?q=lönekörningen")
     assert sorted(map(plain, hit_titles(page))) == ["Bolaget nöjt", "Kommunen nöjd",
                                                     "Regionen missnöjd"]
-    assert "Heroma (2)" in page.text and "Hogia Lön (1)" in page.text
+    assert facet(page, "system") == {"Heroma": (2, False), "Hogia Lön": (1, False)}
+    assert chips(page) == []
 
     page = client.get("/search?q=lönekörningen&system=heroma")
     assert sorted(map(plain, hit_titles(page))) == ["Kommunen nöjd", "Regionen missnöjd"]
-    assert "Kommun (1)" in page.text and "Region (1)" in page.text
-    assert "Privat företag (" not in page.text
+    assert facet(page, "sector") == {"Kommun": (1, False), "Region": (1, False)}
+    # A system's count says what ticking it would add, so Hogia stays on the list.
+    assert facet(page, "system") == {"Heroma": (2, True), "Hogia Lön": (1, False)}
+    assert chips(page) == [("Lönesystem: Heroma", "/search?q=l%C3%B6nek%C3%B6rningen")]
 
     page = client.get("/search?system=heroma&min_rating=4")
     assert list(map(plain, hit_titles(page))) == ["Kommunen nöjd"]
-    # The facet links keep the other filters and work without JavaScript.
-    assert 'href="/search?system=heroma&amp;sector=kommun&amp;min_rating=4' in page.text
+    assert ("Nöjdhet 4 eller högre", "/search?system=heroma") in chips(page)
+
+
+def test_several_values_of_a_filter_widen_it_and_filters_together_narrow(client, factory):
+    author = factory.user()
+    heroma = factory.system(slug="heroma", name="Heroma")
+    hogia = factory.system(slug="hogia", name="Hogia Lön")
+    primula = factory.system(slug="primula", name="Primula")
+    factory.experience(author, heroma, title="Kommunen på Heroma", sector="kommun")
+    factory.experience(author, heroma, title="Regionen på Heroma", sector="region")
+    factory.experience(author, hogia, title="Bolaget på Hogia", sector="privat")
+    factory.experience(author, primula, title="Myndigheten på Primula", sector="statlig")
+
+    page = client.get("/search?system=heroma&system=hogia")
+    assert sorted(map(plain, hit_titles(page))) == ["Bolaget på Hogia", "Kommunen på Heroma",
+                                                    "Regionen på Heroma"]
+    assert facet(page, "system") == {"Heroma": (2, True), "Hogia Lön": (1, True),
+                                     "Primula": (1, False)}
+    page = client.get("/search?system=heroma&system=hogia&sector=kommun&sector=privat")
+    assert sorted(map(plain, hit_titles(page))) == ["Bolaget på Hogia", "Kommunen på Heroma"]
+    assert "2 erfarenheter" in page.text
+    # Each chip takes away one value and keeps the rest.
+    assert ("Sektor: Kommun", "/search?system=heroma&system=hogia&sector=privat") \
+        in chips(page)
+    assert ("Lönesystem: Hogia Lön",
+            "/search?system=heroma&sector=kommun&sector=privat") in chips(page)
+    # The API takes the same repeated parameters.
+    body = client.get("/api/v1/experiences?system=heroma&system=hogia&sector=kommun"
+                      "&sector=privat").get_json()
+    assert sorted(item["title"] for item in body["items"]) == ["Bolaget på Hogia",
+                                                               "Kommunen på Heroma"]
+
+
+def test_a_page_without_hits_says_what_to_try(client, factory):
+    factory.experience(factory.user(), factory.system(slug="heroma", name="Heroma"),
+                       title="Lönekörningen i kommunen", sector="kommun")
+    page = client.get("/search?q=qwzxyv+lönekörningen&sector=region")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text))
+    assert "Inga erfarenheter hittades" in text
+    assert "använda färre ord, till exempel bara qwzxyv eller lönekörningen" in text
+    assert "kontrollera stavningen" in text
+    assert "ta bort ett filter ovan, eller söka utan filter" in text
+    assert 'href="/search?q=qwzxyv+l%C3%B6nek%C3%B6rningen">söka utan filter' in page.text
+    assert "Antal per kategori" not in text
+    # The chosen filter can still be taken away, though nothing matches it.
+    assert facet(page, "sector") == {"Region": (0, True)}
 
 
 def test_sorting_by_rating_and_newest(client, factory):
@@ -74,7 +141,7 @@ def test_a_misspelt_word_gets_menade_du_with_a_link(client, factory):
     assert "Menade du" in page.text
     # The base form of the word the text writes, not its inflection.
     assert "semesterberäkning</a>" in page.text
-    assert 'href="/search?q=semesterber%C3%A4kning&amp;' in page.text
+    assert 'href="/search?q=semesterber%C3%A4kning"' in page.text
 
 
 def test_snippet_falls_back_and_escapes_html(client, factory):
@@ -167,8 +234,7 @@ def test_hiding_experiences_not_confirmed_for_24_months(app, client, factory):
     page = client.get("/search?fresh=1")
     assert list(map(plain, hit_titles(page))) == ["Bekräftad"]
     assert 'name="fresh" value="1" checked' in page.text
-    # Links on the page keep the filter.
-    assert "fresh=1" in page.text.split('<div class="search-layout">')[1]
+    assert ("Bekräftad de senaste 24 månaderna", "/search") in chips(page)
     # The author confirms it again: it is back.
     with app.app_context():
         db.session.get(Experience, stale).confirmed_at = utcnow()

@@ -122,6 +122,11 @@ class RegisterForm(ProfileForm):
         if not invite_only:
             del self.invite_code
 
+    # The order of the register page (templates/auth/register.html), for the error summary.
+    FIELD_ORDER = ("invite_code", "display_name", "email", "password", "password_again",
+                   "professional_role", "organisation_name", "sector", "size_band",
+                   "accept_terms")
+
     def validate_invite_code(self, field):
         from kb.invites import usable
 

@@ -27,14 +27,29 @@ from kb.forms.base import (
     optional_int,
 )
 
+# The choice that leaves an optional rating unset, and clears one given earlier.
+NOT_RATED = "Ej bedömt"
 
-def _rating_field(label: str, required: bool = False) -> RadioField:
+
+class RatingField(RadioField):
+    """A rating given as a number on a scale the form explains once, above the ratings
+    (`words` names each step for screen readers); an optional rating also offers
+    "Ej bedömt"."""
+
+    def __init__(self, label=None, validators=None, words=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.words = words or {}
+
+
+def _rating_field(label: str, required: bool = False) -> RatingField:
     validators = [InputRequired("Välj ett betyg.")] if required else [Optional()]
-    return RadioField(
+    steps = [(str(n), str(n)) for n in range(1, 6)]
+    return RatingField(
         label,
-        choices=[(str(n), f"{n} – {vocab.SATISFACTION[n]}") for n in range(1, 6)],
-        coerce=lambda v: int(v) if v not in (None, "") else None,
+        choices=steps if required else [*steps, ("", NOT_RATED)],
+        coerce=optional_int,
         validators=validators,
+        words={str(n): word for n, word in vocab.SATISFACTION.items()},
     )
 
 
@@ -78,11 +93,13 @@ class ExperienceForm(SwedishForm):
 
     # Ratings.
     satisfaction = _rating_field("Hur nöjd är ni med systemet totalt sett?", required=True)
-    recommend = RadioField(
-        "Hur troligt är det att du skulle rekommendera systemet till en kollega? (0–10)",
-        choices=[(str(n), str(n)) for n in range(11)],
+    recommend = RatingField(
+        "Hur troligt är det att du skulle rekommendera systemet till en kollega?",
+        description="0 betyder inte alls troligt, 10 mycket troligt.",
+        choices=[*((str(n), str(n)) for n in range(11)), ("", NOT_RATED)],
         coerce=optional_int,
         validators=[Optional()],
+        words={"0": "inte alls troligt", "10": "mycket troligt"},
     )
 
     # Switching.
@@ -138,6 +155,9 @@ class ExperienceForm(SwedishForm):
         ("Din erfarenhet", ("title", "pros", "cons", "tips", "body")),
         ("Publicering", ("visibility", "network_ids", "anonymous")),
     )
+
+    # The order the fields are shown in, for the error summary.
+    FIELD_ORDER = tuple(name for _legend, names in FIELDSETS for name in names)
 
     def __init__(self, *args, systems=(), networks=(), author_id=None, experience_id=None,
                  **kwargs):

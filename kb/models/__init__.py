@@ -7,6 +7,7 @@ registers every table with the metadata, which migrations and tests rely on.
 from kb.dates import utcnow
 from kb.models.catalogue import PayrollSystem
 from kb.models.community import Comment, Follow, HelpfulVote, Notification
+from kb.models.drafts import ExperienceDraft
 from kb.models.experiences import Experience, SatisfactionHistory
 from kb.models.mail import MailPreference, NotificationMail, OutboxMail
 from kb.models.members import InviteCode, Organisation, User
@@ -26,7 +27,8 @@ from kb.models.survey import SurveyAnswer, SurveyImport
 from kb.models.throttling import RateLimitCounter
 
 __all__ = [
-    "AuditLog", "Comment", "Experience", "Flag", "Follow", "HelpfulVote", "InviteCode",
+    "AuditLog", "Comment", "Experience", "ExperienceDraft", "Flag", "Follow", "HelpfulVote",
+    "InviteCode",
     "experience_network", "MailPreference", "Meeting", "meeting_system", "MeetingItem",
     "MeetingResponse", "Network", "NetworkInvite", "NetworkMembership", "NetworkQuestion",
     "Notification", "NotificationMail", "Organisation", "OutboxMail", "PayrollSystem",

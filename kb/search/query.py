@@ -19,7 +19,6 @@ from kb.search import forgiving
 from kb.search.analysis import highlight_keys, nfc
 from kb.search.docsets import DocSets, docsets, mask_to_bools
 from kb.search.ranking import top_documents
-from kb.search.schema import FACET_FIELDS
 from kb.search.text_query import MAX_QUERY_WORDS, has_compound, parse_text_query
 
 __all__ = ["MAX_QUERY_WORDS", "parse_text_query"]
@@ -41,18 +40,40 @@ PARTS_ALONE = ("Inga erfarenheter innehåller de sammansatta orden – visar dem
                "delar av dem")
 SORTS = ("relevance", "newest", "rating", "helpful")
 
+# The filters that take several values (OR inside one, AND across them), by URL parameter.
+FILTERS = ("system", *(context.param for context in vocab.CONTEXT_FIELDS))
+MAX_SYSTEMS_CHOSEN = 20  # more slugs than a person would tick; the rest are dropped
+_SLUG = re.compile(r"[a-z0-9-]{1,80}")
+
+
+def _values(args: Mapping, name: str) -> list[str]:
+    """Every value of a URL parameter: a MultiDict's list, a list, or one string."""
+    if hasattr(args, "getlist"):
+        values = args.getlist(name)
+    else:
+        values = args.get(name)
+        if values is None:
+            values = []
+        elif not isinstance(values, (list, tuple)):
+            values = [values]
+    return [str(value).strip() for value in values if value is not None]
 
 
 @dataclass
 class SearchParams:
-    """Validated search parameters; anything unusable is dropped, never an error."""
+    """Validated search parameters; anything unusable is dropped, never an error.
+
+    `system`, `sector`, `size`, `role` and `status` hold every value chosen, in the
+    order of their vocabulary (systems as given): a document matches a filter when it
+    has one of its values, and every filter chosen.
+    """
 
     q: str = ""
-    system: str | None = None
-    sector: str | None = None
-    size: str | None = None
-    role: str | None = None
-    status: str | None = None
+    system: tuple[str, ...] = ()
+    sector: tuple[str, ...] = ()
+    size: tuple[str, ...] = ()
+    role: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
     min_rating: int | None = None
     since: int | None = None
     sort: str = "relevance"
@@ -64,10 +85,8 @@ class SearchParams:
     @classmethod
     def from_mapping(cls, args: Mapping) -> SearchParams:
         def one(name: str) -> str:
-            value = args.get(name)
-            if isinstance(value, (list, tuple)):
-                value = value[0] if value else None
-            return str(value).strip() if value is not None else ""
+            values = _values(args, name)
+            return values[0] if values else ""
 
         params = cls()
         q = nfc(one("q")).replace("\x00", " ")
@@ -77,13 +96,12 @@ class SearchParams:
                 f"Sökfrågan var för lång och har kortats till {MAX_QUERY_CHARS} tecken."
             )
         params.q = " ".join(q.split())
-        system = one("system")
-        if system and len(system) <= 80 and re.fullmatch(r"[a-z0-9-]+", system):
-            params.system = system
+        systems = [slug for slug in _values(args, "system") if _SLUG.fullmatch(slug)]
+        params.system = tuple(dict.fromkeys(systems))[:MAX_SYSTEMS_CHOSEN]
         for context in vocab.CONTEXT_FIELDS:
-            value = one(context.param)
-            if value in context.vocabulary:
-                setattr(params, context.param, value)
+            chosen = set(_values(args, context.param))
+            setattr(params, context.param,
+                    tuple(code for code in context.vocabulary if code in chosen))
         params.min_rating = parsing.integer_in(one("min_rating"), 1, 5)
         params.since = parsing.integer_in(one("since"), 1900, 2100)
         sort = one("sort")
@@ -93,17 +111,30 @@ class SearchParams:
         return params
 
     def as_args(self, **changes) -> dict:
-        """The parameters as URL arguments (for links), with some changed."""
+        """The parameters as URL arguments (for links), with some changed; a filter's
+        values become a repeated parameter."""
         values = {
-            "q": self.q, "system": self.system, "sector": self.sector, "size": self.size,
-            "role": self.role, "status": self.status, "min_rating": self.min_rating,
-            "since": self.since, "sort": self.sort, "fresh": 1 if self.fresh else None,
-            "page": None,
+            "q": self.q, **{name: list(getattr(self, name)) for name in FILTERS},
+            "min_rating": self.min_rating, "since": self.since, "sort": self.sort,
+            "fresh": 1 if self.fresh else None, "page": None,
         }
         values.update(changes)
-        return {k: v for k, v in values.items() if v not in (None, "") and not (k == "page"
-                and v == 1)}
+        if values["sort"] == ("relevance" if values["q"] else "newest"):
+            values["sort"] = None  # the default order needs no parameter
+        return {k: v for k, v in values.items() if v not in (None, "", [], ())
+                and not (k == "page" and v == 1)}
 
+    def toggled(self, name: str, code: str) -> dict:
+        """URL arguments with one value of a filter added, or removed if it was chosen."""
+        chosen = list(getattr(self, name))
+        chosen = [c for c in chosen if c != code] if code in chosen else [*chosen, code]
+        return self.as_args(**{name: chosen})
+
+    @property
+    def filtered(self) -> bool:
+        """Whether anything narrows the results besides the words."""
+        return bool(any(getattr(self, name) for name in FILTERS) or self.min_rating
+                    or self.since or self.fresh)
 
 
 @dataclass
@@ -114,20 +145,35 @@ class FacetValue:
     selected: bool
 
 
-def allowed_documents(sets: DocSets, params: SearchParams, reach,
-                      system_id: int | None, confirmed_since: datetime | None = None) -> int:
-    """The documents the audience reaches (`reach`, a kb.reach.Reach) under the
-    active filters, as a mask: the system, code, rating and year filters, and with
-    `params.fresh` only documents confirmed since `confirmed_since`. The same mask
-    restricts results, totals, facet counts and suggestion checks.
-    """
-    mask = reach.index_mask(sets)
+def filter_masks(sets: DocSets, params: SearchParams,
+                 system_ids: Mapping[str, int] | None) -> dict[str, int]:
+    """Each chosen filter as a mask, keyed by its URL parameter: the documents with any
+    one of its values (`system_ids` gives the chosen systems' ids by slug; a slug
+    missing there matches nothing)."""
+    masks = {}
     if params.system:
-        mask &= sets.term("system_id", str(system_id or 0))
+        mask = 0
+        for slug in params.system:
+            system_id = (system_ids or {}).get(slug)
+            if system_id is not None:
+                mask |= sets.term("system_id", str(system_id))
+        masks["system"] = mask
     for context in vocab.CONTEXT_FIELDS:  # index fields are named as the columns
-        value = getattr(params, context.param)
-        if value:
-            mask &= sets.term(context.column, value)
+        chosen = getattr(params, context.param)
+        if chosen:
+            mask = 0
+            for code in chosen:
+                mask |= sets.term(context.column, code)
+            masks[context.param] = mask
+    return masks
+
+
+def base_documents(sets: DocSets, params: SearchParams, reach,
+                   confirmed_since: datetime | None = None) -> int:
+    """The documents the audience reaches (`reach`, a kb.reach.Reach) under the
+    filters that are not facets: the rating and year filters, and with `params.fresh`
+    only documents confirmed since `confirmed_since`."""
+    mask = reach.index_mask(sets)
     schema = sets.searcher.schema
     if params.min_rating:
         mask &= sets.at_least("satisfaction",
@@ -154,28 +200,28 @@ def count(sets: DocSets, query, allowed: int) -> int:
     return (sets.evaluate(query) & allowed).bit_count()
 
 
-def facet_counts(sets: DocSets, matched: int, params: SearchParams,
+def facet_counts(sets: DocSets, matched: Mapping[str, int], params: SearchParams,
                  systems: Mapping[int, tuple[str, str]]) -> dict[str, list[FacetValue]]:
-    """Counts per value among the matching documents (one `&` per value), keyed by
-    the URL parameter that filters by them."""
-    counts = {name: Counter(sets.facet_counts(name, matched) if matched else {})
-              for name in FACET_FIELDS}
+    """Counts per value, keyed by the URL parameter that filters by them. `matched`
+    holds, per parameter, the matching documents under every filter but that
+    parameter's own, so each count says how many a tick would add (values of one
+    filter are combined with OR). Chosen values are listed even when none match."""
     facets: dict[str, list[FacetValue]] = {}
-    systems_found = []
-    for code, n in counts.pop("system_id").items():
-        system = systems.get(int(code)) if code.isdigit() else None
-        if system is not None:
-            slug, name = system
-            systems_found.append(FacetValue(slug, name, n, slug == params.system))
-    systems_found.sort(key=lambda v: (-v.count, v.label.lower()))
-    facets["system"] = systems_found
+    counts = Counter(sets.facet_counts("system_id", matched["system"])
+                     if matched["system"] else {})
+    by_slug = {}
+    for code, (slug, name) in systems.items():
+        n = counts.get(str(code), 0)
+        if n or slug in params.system:
+            by_slug[slug] = FacetValue(slug, name, n, slug in params.system)
+    facets["system"] = sorted(by_slug.values(), key=lambda v: (-v.count, v.label.lower()))
     for context in vocab.CONTEXT_FIELDS:
         vocabulary, chosen = context.vocabulary, getattr(params, context.param)
-        order = list(vocabulary)
-        values = [FacetValue(code, vocab.label(vocabulary, code), n, code == chosen)
-                  for code, n in counts[context.column].items() if code in vocabulary]
-        values.sort(key=lambda v: order.index(v.code))
-        facets[context.param] = values
+        within = matched[context.param]
+        counts = Counter(sets.facet_counts(context.column, within) if within else {})
+        facets[context.param] = [
+            FacetValue(code, vocab.label(vocabulary, code), counts.get(code, 0), code in chosen)
+            for code in vocabulary if counts.get(code) or code in chosen]
     return facets
 
 
@@ -200,29 +246,31 @@ class Found:
     corrected: str | None = None
 
 
-def run(searcher, params: SearchParams, reach, system_id: int | None,
+def run(searcher, params: SearchParams, reach, system_ids: Mapping[str, int] | None,
         systems: Mapping[int, tuple[str, str]], surface_word=None,
         confirmed_since: datetime | None = None, names: Mapping[str, str] | None = None
         ) -> Found:
-    """Search: `reach` is what the audience may see (kb.reach.Reach), `systems` the
-    catalogue (id -> (slug, name)) for the facet, `surface_word(id, stem)` the base
-    form of a word of that experience's own text with this stem (for
-    suggestions), `names` the catalogue's public names by lower-cased word
-    (`heroma` -> `Heroma`)."""
+    """Search: `reach` is what the audience may see (kb.reach.Reach), `system_ids` the
+    chosen systems' ids by slug, `systems` the catalogue (id -> (slug, name)) for the
+    facet, `surface_word(id, stem)` the base form of a word of that experience's own
+    text with this stem (for suggestions), `names` the catalogue's public names by
+    lower-cased word (`heroma` -> `Heroma`)."""
     text_query = parse_text_query(searcher.schema, params.q) if params.q else None
     if params.q and text_query is None:
         # Only stop words or symbols: nothing to look for.
         return Found([], 0, 1, 1, {}, None, match="none", notices=[ONLY_STOP_WORDS])
     sets = docsets(searcher)
-    allowed = allowed_documents(sets, params, reach, system_id, confirmed_since)
-    found = _search(searcher, sets, params, text_query, allowed, systems)
+    scope = Scope(base_documents(sets, params, reach, confirmed_since),
+                  filter_masks(sets, params, system_ids))
+    allowed = scope.allowed
+    found = _search(searcher, sets, params, text_query, scope, systems)
     if 0 < found.total < forgiving.ALL_WORDS_BELOW and '"' in params.q:
         # A quoted phrase that few wrote as such: its words, after it. (One that
         # nobody wrote finds nothing: quotes ask for the words together; the
         # unquoted words are offered as "Menade du …?".)
         loose = parse_text_query(searcher.schema, params.q.replace('"', " "))
         if loose is not None:
-            again = _search(searcher, sets, params, loose, allowed, systems, exact=text_query)
+            again = _search(searcher, sets, params, loose, scope, systems, exact=text_query)
             if again.total > found.total:
                 again.match = "most"
                 again.notices.insert(0, forgiving.PHRASE_LOOSENED)
@@ -243,7 +291,7 @@ def run(searcher, params: SearchParams, reach, system_id: int | None,
     # Nothing at all: the correction's hits, else the compounds' single parts.
     if suggestion:
         again = _search(searcher, sets, params, parse_text_query(searcher.schema, suggestion),
-                        allowed, systems)
+                        scope, systems)
         if again.total:
             again.corrected = again.suggestion = suggestion
             again.notices.insert(0, CORRECTED.format(typed=params.q, corrected=suggestion))
@@ -251,7 +299,7 @@ def run(searcher, params: SearchParams, reach, system_id: int | None,
     if has_compound(searcher.schema, params.q):
         again = _search(searcher, sets, params,
                         parse_text_query(searcher.schema, params.q, parts_alone=True),
-                        allowed, systems)
+                        scope, systems)
         if again.total:
             again.match = "parts"
             again.notices.insert(0, PARTS_ALONE)
@@ -261,15 +309,42 @@ def run(searcher, params: SearchParams, reach, system_id: int | None,
     return found
 
 
-def _search(searcher, sets: DocSets, params: SearchParams, text_query, allowed: int,
+@dataclass
+class Scope:
+    """Where one search looks: `base` (what the audience reaches under the filters
+    that are not facets) and each chosen facet filter's mask (kb URL parameter ->
+    mask); `allowed` is all of them together."""
+
+    base: int
+    masks: dict[str, int]
+
+    @property
+    def allowed(self) -> int:
+        mask = self.base
+        for filter_mask in self.masks.values():
+            mask &= filter_mask
+        return mask
+
+    def leaving_out(self, name: str) -> int:
+        """Every filter but `name`: where ticking another value of it would look."""
+        mask = self.base
+        for other, filter_mask in self.masks.items():
+            if other != name:
+                mask &= filter_mask
+        return mask
+
+
+def _search(searcher, sets: DocSets, params: SearchParams, text_query, scope: Scope,
             systems, exact=None) -> Found:
     """One search; with `exact` (the quoted query when `text_query` is its words
     unquoted) the documents matching `exact` too, and always first."""
     sort = params.sort
     if text_query is None and sort == "relevance":
         sort = "newest"
+    allowed = scope.allowed
     # Every match once, as a mask: the total and the facet counts.
-    matched = allowed if text_query is None else sets.evaluate(text_query) & allowed
+    words = None if text_query is None else sets.evaluate(text_query)
+    matched = allowed if words is None else words & allowed
     total = matched.bit_count()
     widened = None if text_query is None else forgiving.widen(sets, text_query, allowed, total)
     bonus = None
@@ -283,7 +358,7 @@ def _search(searcher, sets: DocSets, params: SearchParams, text_query, allowed: 
     total = matched.bit_count()
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(params.page, pages)
-    facets = facet_counts(sets, matched, params, systems)
+    facets = facet_counts(sets, _facet_scopes(scope, matched, words), params, systems)
 
     # The page itself, ranked or sorted.
     limit = page * PER_PAGE
@@ -297,6 +372,21 @@ def _search(searcher, sets: DocSets, params: SearchParams, text_query, allowed: 
     if widened is not None:
         found.match, found.notices = "most", [widened.notice]
     return found
+
+
+def _facet_scopes(scope: Scope, matched: int, words: int | None) -> dict[str, int]:
+    """Per filter, the documents its counts are taken over: what this search matched,
+    and, for a chosen filter, the documents its other values would add (those with
+    every word, under the other filters), so a count says what a tick would add."""
+    scopes = {}
+    for name in FILTERS:
+        if name not in scope.masks:
+            scopes[name] = matched
+            continue
+        wider = scope.leaving_out(name)
+        outside = wider & ~scope.allowed
+        scopes[name] = matched | (outside if words is None else outside & words)
+    return scopes
 
 
 # "Menade du …?" ----------------------------------------------------------------------

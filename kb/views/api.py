@@ -283,7 +283,7 @@ def market():
 def experiences():
     """Search experiences: the same search, filters and visibility as /search."""
     _positive_int("page", 1, MAX_PAGE)
-    result = experience_search.search(request.args.to_dict(flat=True), audience())
+    result = experience_search.search(request.args, audience())
     items = [experience_json(hit.experience) for hit in result.hits]
     return jsonify(items=items, page=result.page, total=result.total, pages=result.pages,
                    notices=list(result.notices), match=result.match,

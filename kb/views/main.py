@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, render_template
 
-from kb import health, meetings, policy
+from kb import drafts, health, meetings, policy
 from kb.listing import newest_experiences, systems_with_counts
 from kb.stats import common_switches
 from kb.views.common import audience
@@ -32,6 +32,8 @@ def privacy():
     """What kb stores about members, why, for how long, and how to take it out or delete it."""
     config = current_app.config
     return render_template("main/privacy.html", contact=config.get("CONTACT_EMAIL"),
+                           draft_keep_days=drafts.KEEP_DAYS,
+                           draft_parked_days=drafts.PARKED_DAYS,
                            keep_sent_days=config["MAIL_KEEP_SENT_DAYS"],
                            keep_failed_days=config["MAIL_KEEP_FAILED_DAYS"])
 

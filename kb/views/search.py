@@ -13,7 +13,7 @@ bp = Blueprint("search", __name__)
 @bp.get("/search")
 def search_page():
     """Search experiences by words, system, sector, size, role, status, rating and year."""
-    result = experience_search.search(request.args.to_dict(flat=True), audience())
+    result = experience_search.search(request.args, audience())
     years = list(range(date.today().year, 1999, -1))
     return render_template("search/index.html", result=result, params=result.params,
                            systems=catalogue.listed_systems(), years=years)

@@ -108,7 +108,7 @@ def live_server(tmp_path_factory):
         db.session.remove()
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _read_whole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="kb-live-server", daemon=True)
     thread.start()
     try:
@@ -120,6 +120,21 @@ def live_server(tmp_path_factory):
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+def _read_whole(app):
+    """The app with every answer read whole, and closed, before werkzeug's server sends
+    it: that server skips closing an answer when the browser has hung up already (a
+    context closed while the favicon was on its way), which leaves a static file open
+    and fails a later test on the ResourceWarning."""
+    def wsgi(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+    return wsgi
 
 
 def _add_community(session, member_email: str, admin_email: str) -> None:
@@ -345,3 +360,28 @@ def page_url(live_server: LiveServer, path: str) -> str:
     return path.format(slug=slugs[0], slug2=slugs[1], slug3=slugs[2],
                        experience=live_server.experience_id, meeting=live_server.meeting_id,
                        survey_import=live_server.survey_import_id)
+
+
+@pytest.fixture(scope="session")
+def sessions(browser, live_server):
+    """Cookies of a logged-in member and admin, logged in once per session."""
+    states = {None: None}
+    for email in {who for _name, who, _path in PAGE_TYPES if who}:
+        context = browser.new_context()
+        page = context.new_page()
+        login(page, live_server, email)
+        states[email] = context.storage_state()
+        context.close()
+    return states
+
+
+def open_page_type(page, live_server, path: str) -> None:
+    if path.startswith("POST "):
+        # The form sent empty: it comes back with an error summary and messages.
+        page.goto(live_server(path.removeprefix("POST ")))
+        with page.expect_navigation():
+            page.locator("main form").get_by_role("button", name="Spara erfarenheten",
+                                                  exact=True).click()
+        assert page.locator(".error-summary").is_visible()
+    else:
+        page.goto(live_server(page_url(live_server, path)))

@@ -67,7 +67,7 @@ def test_record_an_experience_and_find_it(page, live_server, device):
     assert page.locator(".search-hit").get_by_role("link", name=re.compile(word)).is_visible()
 
 
-def test_search_and_filter(page, live_server):
+def test_search_and_filter(page, live_server, device):
     page.goto(live_server("/"))
     page.fill("#header-q", "lönekörningen")
     with page.expect_navigation():
@@ -78,22 +78,33 @@ def test_search_and_filter(page, live_server):
     assert total > 1
     assert page.locator(".search-hit mark").count() > 0  # highlighted words
 
-    page.select_option("#search-sector", "kommun")
-    with page.expect_navigation():
-        page.locator("main form.search-form").get_by_role("button", name="Sök").click()
-    assert "sector=kommun" in page.url
-    filtered = re.search(r"(\d+) erfarenhet|Inga", page.locator("#results-heading").inner_text())
-    assert filtered
-    if filtered.group(1):
-        assert int(filtered.group(1)) < total
-        first = page.locator(".search-hit").first
-        assert "kommun" in first.locator(".meta").inner_text().lower()
+    # Two sectors at once: either one. On a desktop a tick searches at once; on a phone
+    # the filters are a panel to open, and "Visa resultat" searches.
+    sectors = page.get_by_role("group", name="Sektor")
+    if device == "phone":
+        page.locator("#filters > summary").click()
+        sectors.get_by_label(re.compile(r"^Kommun \(")).check()
+        sectors.get_by_label(re.compile(r"^Region \(")).check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Visa resultat").click()
+    else:
+        with page.expect_navigation():
+            sectors.get_by_label(re.compile(r"^Kommun \(")).check()
+        with page.expect_navigation():
+            page.get_by_role("group", name="Sektor").get_by_label(re.compile(r"^Region \(")).check()
+    assert "sector=kommun" in page.url and "sector=region" in page.url
+    filtered = int(re.search(r"(\d+) erfarenhet", page.locator("#results-heading")
+                             .inner_text()).group(1))
+    assert 0 < filtered < total
+    for meta in page.locator(".search-hit .meta").all_inner_texts():
+        assert "kommun" in meta.lower() or "region" in meta.lower()
 
-    # A facet link narrows the result too, without any script.
-    facet = page.get_by_role("navigation", name="Lönesystem").get_by_role("link").first
+    # A chip takes one value away again, without any script.
+    chips = page.locator(".active-filters")
+    assert chips.get_by_role("link", name="Ta bort filtret Sektor: Region").is_visible()
     with page.expect_navigation():
-        facet.click()
-    assert "system=" in page.url
+        chips.get_by_role("link", name="Ta bort filtret Sektor: Region").click()
+    assert "sector=kommun" in page.url and "sector=region" not in page.url
 
 
 def test_compare_two_systems(page, live_server):
