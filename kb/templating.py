@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Flask
 from markupsafe import Markup, escape
 
-from kb import swedish, vocab
+from kb import static_files, swedish, vocab
 from kb.dates import stockholm
 
 MONTHS = (
@@ -52,3 +52,4 @@ def register(app: Flask) -> None:
         plural=swedish.plural,
     )
     app.jinja_env.globals.update(vocab=vocab, label=vocab.label)
+    static_files.register(app)
