@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Flask
 from markupsafe import Markup, escape
 
-from kb import static_files, swedish, vocab
+from kb import static_files, swedish, urls, vocab
 from kb.dates import stockholm
 
 MONTHS = (
@@ -53,3 +53,4 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.globals.update(vocab=vocab, label=vocab.label)
     static_files.register(app)
+    urls.register(app)
