@@ -9,7 +9,8 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from kb.changelog.reading import count_above_expression, newest_id_expression
 from kb.extensions import db, figure_caches
@@ -24,7 +25,30 @@ MAX_ENTRIES = 2048
 WINDOW = 1000
 
 
+# Where a session keeps the version it read in its current transaction.
+_VERSION_READ = "kb_figures_data_version"
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_version(session, _context) -> None:
+    """A flush may have written change-log rows this transaction sees."""
+    session.info.pop(_VERSION_READ, None)
+
+
 def data_version() -> tuple:
+    """The data version (read_data_version), read once per database transaction: a
+    system page asked for it three times. A commit or flush reads it again."""
+    session = db.session()
+    kept = session.info.get(_VERSION_READ)
+    transaction = session.get_transaction()
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return kept[1]
+    version = read_data_version()
+    session.info[_VERSION_READ] = (session.get_transaction(), version)
+    return version
+
+
+def read_data_version() -> tuple:
     """Changes whenever an experience is added, changed or deleted, or a system added:
     (newest change-log id, change-log rows among the last WINDOW ids, newest
     experience id, number of systems).
