@@ -138,3 +138,39 @@ def test_each_column_holds_the_row_it_was_read_from(app, factory):
                 expected = (CAPABILITY_SHARE_LEVELS.index(answer)
                             if answer in CAPABILITY_SHARE_LEVELS else -1)
                 assert columns[f"cap_{key}"][row] == expected, key
+
+
+def test_a_write_recomputes_only_the_figures_of_the_systems_it_touches(app, factory,
+                                                                        monkeypatch):
+    from kb import policy, stats
+    from kb.models import PayrollSystem
+    from kb.stats import aggregate
+
+    author = factory.user()
+    heroma, hogia, visma = factory.system(), factory.system(), factory.system()
+    for system in (heroma, hogia, visma):
+        for satisfaction in (2, 4, 5, 3, 4):
+            factory.experience(author, system, satisfaction=satisfaction)
+    computed = []
+    real = aggregate.profiles
+
+    def counting(figures, systems, *args, **kwargs):
+        computed.extend(system.id for system in systems)
+        return real(figures, systems, *args, **kwargs)
+
+    monkeypatch.setattr(aggregate, "profiles", counting)
+    reach = policy.counted(policy.VISITOR)
+
+    def profile(system_id):
+        with app.app_context():
+            return stats.profile(db.session.get(PayrollSystem, system_id), reach)
+
+    assert [profile(s).experiences for s in (heroma, hogia, visma)] == [5, 5, 5]
+    assert sorted(computed) == sorted([heroma, hogia, visma])
+    computed.clear()
+    # A Hogia experience by someone who switched from Heroma: both move, Visma not.
+    factory.experience(author, hogia, satisfaction=1, switched_from_id=heroma)
+    assert profile(visma).experiences == 5
+    assert profile(hogia).experiences == 6
+    assert [flow.n for flow in profile(heroma).switched_to] == [1]
+    assert sorted(computed) == sorted([hogia, heroma])

@@ -44,10 +44,11 @@ def profiles(systems, reach: Reach, filters: Filters | None = None,
     keys = {system.id: (reach, system.id, filters, window, only) for system in systems}
     store = cache.profile_cache()
     version = cache.data_version()
+    figures = snapshot.current(version)
+    store.follow(figures)
     found = {system.id: store.get(version, keys[system.id]) for system in systems}
     missing = [system for system in systems if found[system.id] is None]
     if missing:
-        figures = snapshot.current(version)
         for fresh in aggregate.profiles(figures, missing, reach, filters, today, only):
             store.put(version, keys[fresh.system.id], fresh)
             found[fresh.system.id] = fresh
@@ -66,12 +67,14 @@ def market(systems, reach: Reach, filters: Filters | None = None, today=None) ->
     segment's switches (kb.stats.market)."""
     filters = filters or Filters()
     found = profiles(systems, reach, filters, today)
-    key = ("segment", reach, filters, recent_cutoff(today))
+    key = (cache.SEGMENT, reach, filters, recent_cutoff(today))
     store = cache.profile_cache()
     version = cache.data_version()
+    figures = snapshot.current(version)
+    store.follow(figures)
     counts = store.get(version, key)
     if counts is None:
-        counts = aggregate.segment(snapshot.current(version), reach, filters, today)
+        counts = aggregate.segment(figures, reach, filters, today)
         store.put(version, key, counts)
     return build_market(filters, found, counts, queries.system_refs())
 

@@ -19,6 +19,9 @@ from kb.models import Experience, PayrollSystem
 from kb.stats.figures import Profile, SystemRef
 
 MAX_ENTRIES = 2048
+# The first part of the key of a segment's figures (kb.stats.market), which every
+# system's experiences make.
+SEGMENT = "segment"
 
 
 # Change-log rows counted (and re-examined by the figure snapshot) below the newest.
@@ -73,7 +76,9 @@ def read_data_version() -> tuple:
 
 
 class ProfileCache:
-    """Profiles of one data version; a new version starts empty."""
+    """Profiles of one data version. When the figure snapshot moves to the next
+    version, the profiles of systems its changes did not touch are kept; the
+    segment figures (every system's) and anything after a full read start empty."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES):
         self.max_entries = max_entries
@@ -81,11 +86,27 @@ class ProfileCache:
         self._version: tuple | None = None
         self._lock = threading.Lock()
 
+    def follow(self, figures) -> None:
+        """Move to the version of `figures` (a kb.stats.snapshot.Snapshot)."""
+        with self._lock:
+            if figures.version == self._version:
+                return
+            kept = LeastRecentlyUsed(entries=self.max_entries)
+            changed = figures.changed_systems
+            if (self._version is not None and changed is not None
+                    and figures.previous_version == self._version):
+                old = self._entries
+                for key in old:
+                    if key[0] != SEGMENT and key[1] not in changed:
+                        value = old.get(key)
+                        if value is not None:
+                            kept.put(key, value)
+            self._entries = kept
+            self._version = figures.version
+
     def get(self, version: tuple, key: tuple) -> Profile | None:
         with self._lock:
             if version != self._version:
-                self._entries = LeastRecentlyUsed(entries=self.max_entries)
-                self._version = version
                 return None
             entries = self._entries
         return entries.get(key)

@@ -125,6 +125,10 @@ class Snapshot:
     # Queue rows of the last WINDOW already applied, and the newest experience id read.
     queue_seen: set[int] = field(default_factory=set)
     last_experience_id: int = 0
+    # The copy this one was brought up to date from, and the systems whose figures
+    # the changes since then touch (None: any system's).
+    previous_version: tuple | None = None
+    changed_systems: frozenset[int] | None = None
 
     def __len__(self) -> int:
         return len(self.columns["id"])
@@ -134,6 +138,8 @@ class Snapshot:
         return int((moment - EPOCH).total_seconds())
 
 
+# The columns that name a system: an experience counts in the figures of each.
+SYSTEM_COLUMNS = ("system_id", "switched_from_id", "considering_switch_to_id")
 # Columns whose values lie in -1..14 by construction (codes of a vocabulary, or
 # numbers the table's CHECK constraints keep in range) are read four bits each,
 # fifteen to one integer: the driver makes one Python object where it made
@@ -303,6 +309,14 @@ def refresh(old: Snapshot, version: tuple) -> Snapshot:
                   & (sharing <= old.last_experience_id))
     snapshot.shared = {name: np.concatenate([old.shared[name][kept_pairs], read_again[name]])
                        for name in old.shared}
+    # The systems of each row read again, as it was and as it is: their figures moved.
+    touched: set[int] = set()
+    for name in SYSTEM_COLUMNS:
+        touched.update(old.columns[name][~kept].tolist())
+        touched.update(columns[name].tolist())
+    touched.discard(0)
+    snapshot.previous_version = old.version
+    snapshot.changed_systems = frozenset(touched)
     snapshot.queue_seen = {entry_id for entry_id in old.queue_seen
                            if entry_id > queue_max - WINDOW}
     snapshot.queue_seen.update(entry_id for entry_id, _kind, _object in entries)
