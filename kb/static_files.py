@@ -83,6 +83,12 @@ def register(app: Flask) -> None:
             app.static_folder, real, max_age=FINGERPRINTED_MAX_AGE if current else PLAIN_MAX_AGE)
         if current:
             response.cache_control.immutable = True
+        if response.status_code == 200:
+            # Read into memory (the files are small) so responses are compressed like
+            # pages (Flask-Compress leaves a streamed file unclosed); the file is
+            # closed with the response.
+            response.direct_passthrough = False
+            response.make_sequence()
         return response
 
     app.url_defaults(add_fingerprint)

@@ -40,6 +40,10 @@ def test_pages_are_compressed_for_browsers_that_accept_it(client):
     assert "Accept-Encoding" in packed.headers["Vary"]
     assert gzip.decompress(packed.data) == plain.data
     assert len(packed.data) < len(plain.data) / 2
+    with client.get("/static/kb.css", headers={"Accept-Encoding": "gzip"}) as css, \
+            client.get("/static/kb.css") as raw:
+        assert css.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(css.data) == raw.data
 
 
 def test_compression_can_be_left_to_a_proxy(app_with):
