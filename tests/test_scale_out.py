@@ -41,6 +41,9 @@ from tests.test_workers import BIN, _environment, _free_port, _stop, _wait_for, 
 WORKERS = 2
 MEMBERS = 4
 DEMO = 200
+# A member writes about each system once: enough systems that no member runs out
+# however quickly the servers answer while the load goes on.
+EXTRA_SYSTEMS = 400
 REQUEST_TIMEOUT = 15
 # Acknowledged submissions in each phase of the load, and a bound on its time.
 PER_PHASE = 6
@@ -236,7 +239,7 @@ def _prepare(database_url: str, base: Path) -> list[str]:
     """Schema, demo catalogue and experiences, members; no index anywhere."""
     from kb.database import upgrade_schema
     from kb.extensions import db
-    from kb.models import User
+    from kb.models import PayrollSystem, User
     from kb.tools import demo
 
     app = make_app(database_url, base / "preparing")
@@ -244,6 +247,8 @@ def _prepare(database_url: str, base: Path) -> list[str]:
     with app.app_context():
         upgrade_schema()
         demo.seed(DEMO, seed=3)
+        db.session.add_all(PayrollSystem(slug=f"provsystem-{n}", name=f"Provsystem {n}")
+                           for n in range(EXTRA_SYSTEMS))
         for n, email in enumerate(emails):
             user = User(email=email, display_name=f"Medlem {n}", professional_role="lonechef")
             user.set_password(PASSWORD, method=app.config["PASSWORD_HASH_METHOD"])
@@ -269,7 +274,7 @@ def cluster(tmp_path_factory):
                 server.wait_until_healthy()
             from kb.tools.demo import catalogue
 
-            cluster = Cluster(database_url, servers, systems=len(catalogue()))
+            cluster = Cluster(database_url, servers, systems=len(catalogue()) + EXTRA_SYSTEMS)
             for email in emails:
                 member = Client()
                 member.login(cluster.a, email)

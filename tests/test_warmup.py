@@ -77,6 +77,9 @@ def test_the_shipped_gunicorn_settings_warm_the_master_and_serve(database_url, t
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_until_serving(base, process, time.monotonic() + 60)
+            deadline = time.monotonic() + 30  # the second worker may still be forking
+            while len(_workers(process.pid)) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
             assert len(_workers(process.pid)) == 2
             # Each worker opens its own connections and index files: every request of
             # several in a row, spread over both workers, is answered.
