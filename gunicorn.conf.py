@@ -15,6 +15,7 @@ core of a two-core machine; more do not help a CPU-bound app), KB_THREADS
 (default 1), KB_WARMUP (default on; "0" serves at once and warms nothing).
 """
 
+import gc
 import os
 
 wsgi_app = "kb:create_app()"
@@ -42,5 +43,10 @@ def on_starting(server):
     from kb.warmup import warm
 
     timings = warm(server.app.wsgi())
+    # What the warm-up made is kept out of the garbage collector's passes, which
+    # would otherwise write to every object's header in each worker and so copy
+    # the pages they share with the master.
+    gc.collect()
+    gc.freeze()
     server.log.info("kb warmed up in %.1f s: %s", sum(timings.values()),
                     ", ".join(f"{step} {seconds:.2f} s" for step, seconds in timings.items()))
