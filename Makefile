@@ -15,7 +15,7 @@ $(VENV)/.installed-app: $(BIN)/python setup.cfg pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed-app
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
 # Local settings for this checkout: a random secret key, and cookies over plain http.

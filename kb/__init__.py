@@ -78,6 +78,7 @@ def _refuse_dev_secret_in_production(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from kb import models  # noqa: F401  (registers the tables)
     from kb.extensions import (
+        compress,
         configure_engine,
         csrf,
         db,
@@ -98,6 +99,8 @@ def register_extensions(app: Flask) -> None:
 
     limiter.init_app(app)
     mail.init_app(app)
+    app.config.setdefault("COMPRESS_REGISTER", bool(app.config["COMPRESS_RESPONSES"]))
+    compress.init_app(app)
     from kb import security
 
     security.init_app(app)

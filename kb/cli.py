@@ -122,16 +122,28 @@ def backup_command(destination: str, force: bool) -> None:
 @click.option("--rounds", type=click.IntRange(min=1), default=5, show_default=True,
               help="Times each search query is timed.")
 @click.option("--submits", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--pg-url", default=None,
+              help="A PostgreSQL database for the full-text baseline (in a schema of its own).")
+@click.option("--clients", default="10,25,50", show_default=True,
+              help="Concurrent clients of each load run, comma-separated.")
+@click.option("--load-seconds", type=click.FloatRange(min=1), default=20.0, show_default=True,
+              help="Seconds each load run is measured (after a short ramp).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--keep", is_flag=True, help="Keep the throw-away instance afterwards.")
-def bench_command(count: int, rounds: int, submits: int, as_json: bool, keep: bool) -> None:
+def bench_command(count: int, rounds: int, submits: int, pg_url: str | None, clients: str,
+                  load_seconds: float, as_json: bool, keep: bool) -> None:
     """Benchmark a throw-away instance with N demo experiences (never your data)."""
     from kb.tools.bench import run, table
 
     def echo(message: str) -> None:
         click.echo(message, err=True)
 
-    result = run(count, rounds, submits, echo=echo, keep=keep)
+    try:
+        concurrency = tuple(int(n) for n in clients.split(",") if n.strip())
+    except ValueError:
+        raise click.BadParameter("comma-separated numbers", param_hint="--clients") from None
+    result = run(count, rounds, submits, echo=echo, keep=keep, pg_url=pg_url,
+                 clients=concurrency, load_seconds=load_seconds)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else table(result))
 
 

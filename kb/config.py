@@ -33,6 +33,12 @@ WTF_I18N_ENABLED = False  # WTForms' own Swedish messages (Meta.locales)
 # every worker and server (kb.throttling); "redis://host:6379/0" works too;
 # "memory://" counts per process, so only for a single process.
 RATELIMIT_STORAGE_URI = "database://"
+# Compress pages, CSS and JSON for browsers that accept it; turn off behind a reverse
+# proxy that compresses (it would only cost the app CPU twice).
+COMPRESS_RESPONSES = True
+# Streamed responses are left alone (Flask-Compress 1.25 would not close what they
+# stream from); static files are sent whole (kb.static_files), so they are compressed.
+COMPRESS_STREAMS = False
 RATELIMIT_ENABLED = True
 # Login attempts allowed, per e-mail address and per client address.
 LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"

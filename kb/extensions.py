@@ -1,6 +1,7 @@
 """Unbound extension objects; create_app binds them to the app."""
 
 from flask import current_app, has_app_context
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -33,6 +34,9 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."
 login_manager.login_message_category = "info"
 mail = Mail()
+# Pages, CSS and JSON compressed (zstd, brotli or gzip, as the browser accepts) unless
+# COMPRESS_RESPONSES is off: behind a proxy that compresses, it would only cost CPU.
+compress = Compress()
 # Storage comes from RATELIMIT_STORAGE_URI: kb's own database by default (kb.throttling),
 # Redis when configured. The 429 handler (kb.views.errors) sends Retry-After itself.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)

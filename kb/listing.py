@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from kb import policy
+from kb import freshness, policy, stats
 from kb.extensions import db
 from kb.models import Experience, PayrollSystem
 from kb.policy import Audience
@@ -59,8 +59,13 @@ def system_experiences(system: PayrollSystem, audience: Audience, filters, optio
     options (order, confirmed recently)."""
     query = experiences_query(audience).where(
         Experience.system_id == system.id, *filters.clauses())
-    return db.paginate(options.apply(query), page=page, per_page=SYSTEM_PAGE_SIZE,
-                       error_out=False)
+    # The figures already know how many there are: no count of the rows again.
+    pages = db.paginate(options.apply(query), page=page, per_page=SYSTEM_PAGE_SIZE,
+                        error_out=False, count=False)
+    pages.total = stats.listed_count(
+        system.id, policy.listed(audience), filters,
+        confirmed_since=freshness.leave_out_before() if options.fresh else None)
+    return pages
 
 
 def own_experiences(member_id: int) -> list[Experience]:

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import Flask
 from markupsafe import Markup, escape
 
-from kb import swedish, vocab
+from kb import static_files, swedish, urls, vocab
 from kb.dates import stockholm
 
 
@@ -45,3 +45,5 @@ def register(app: Flask) -> None:
         plural=swedish.plural,
     )
     app.jinja_env.globals.update(vocab=vocab, label=vocab.label)
+    static_files.register(app)
+    urls.register(app)

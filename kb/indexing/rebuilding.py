@@ -2,9 +2,10 @@
 
 The rows are split by id into one part per CPU (two at most; one below
 PARALLEL_FROM rows); a forked worker process reads and indexes each part but
-the last, which this process does, each into its own segment
-(kb.search.bulk); the segments are committed together and the generation is
-swapped in when complete, so searches keep using the old one meanwhile.
+the last, which this process does, each into segments of its own of at most
+SEGMENT_DOCUMENTS (kb.search.bulk), one at a time, so memory stays bounded at any
+size; the segments are committed together and the generation is swapped in when
+complete, so searches keep using the old one meanwhile.
 
 The new generation is registered with the change log's followers before any row
 is read, at the cursor it will follow from, so pruning keeps what it needs; it
@@ -14,6 +15,7 @@ One process of a server builds at a time (the index directory's rebuild lock).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing as mp
 import os
@@ -36,6 +38,9 @@ log = logging.getLogger(__name__)
 # Below this many rows a single process is quicker than starting a second one.
 PARALLEL_FROM = 5000
 MAX_PROCS = 2
+# Documents per segment: a process holds one segment's postings in memory while it
+# writes it (about 12 KB a document), so this bounds a rebuild's memory at any size.
+SEGMENT_DOCUMENTS = 25_000
 
 
 def rebuild(progress: bool = False, wait: bool = True, parallel: bool = True) -> int | None:
@@ -72,7 +77,7 @@ def _build(index, progress: bool, parallel: bool) -> int:
                     workers = [_Worker(path, bounds[i], bounds[i + 1], systems)
                                for i in range(len(bounds) - 2)]
                     try:
-                        segment, n = build_segment(
+                        segments, n = build_segments(
                             ix, (document(row, systems)
                                  for row in rows(session, low=bounds[-2], high=bounds[-1])),
                             progress=bar.update)
@@ -81,7 +86,7 @@ def _build(index, progress: bool, parallel: bool) -> int:
                         for worker in workers:
                             worker.stop()
                     counts.extend([n, *(c for _s, c in results)])
-                    return [segment, *(s for s, _c in results)]
+                    return [*segments, *(s for built, _c in results for s in built)]
 
                 commit_segments(ix, build)
             finally:
@@ -96,6 +101,20 @@ def _build(index, progress: bool, parallel: bool) -> int:
     index.swap_in(path)
     _forget_replaced(index.root, keep=name)
     return sum(counts)
+
+
+def build_segments(ix, documents, progress=None) -> tuple[list, int]:
+    """The documents written as consecutive segments of SEGMENT_DOCUMENTS at most,
+    so a process holds one segment's postings at a time however large the table;
+    (the segments, documents written)."""
+    segments, total = [], 0
+    documents = iter(documents)
+    while (first := next(documents, None)) is not None:
+        batch = itertools.chain([first], itertools.islice(documents, SEGMENT_DOCUMENTS - 1))
+        segment, n = build_segment(ix, batch, progress=progress)
+        segments.append(segment)
+        total += n
+    return segments, total
 
 
 def _forget(names: list[str]) -> None:
@@ -191,7 +210,7 @@ def _work(url, path, low, high, systems, done, results) -> None:
                 ix = IndexStore.open_generation(path)
                 documents = (document(row, systems)
                              for row in rows(session, low=low, high=high))
-                results.put(("ok", build_segment(ix, documents, progress=progress)))
+                results.put(("ok", build_segments(ix, documents, progress=progress)))
         finally:
             engine.dispose()
     except BaseException:

@@ -44,10 +44,11 @@ def profiles(systems, reach: Reach, filters: Filters | None = None,
     keys = {system.id: (reach, system.id, filters, window, only) for system in systems}
     store = cache.profile_cache()
     version = cache.data_version()
+    figures = snapshot.current(version)
+    store.follow(figures)
     found = {system.id: store.get(version, keys[system.id]) for system in systems}
     missing = [system for system in systems if found[system.id] is None]
     if missing:
-        figures = snapshot.current(version)
         for fresh in aggregate.profiles(figures, missing, reach, filters, today, only):
             store.put(version, keys[fresh.system.id], fresh)
             found[fresh.system.id] = fresh
@@ -66,12 +67,14 @@ def market(systems, reach: Reach, filters: Filters | None = None, today=None) ->
     segment's switches (kb.stats.market)."""
     filters = filters or Filters()
     found = profiles(systems, reach, filters, today)
-    key = ("segment", reach, filters, recent_cutoff(today))
+    key = (cache.SEGMENT, reach, filters, recent_cutoff(today))
     store = cache.profile_cache()
     version = cache.data_version()
+    figures = snapshot.current(version)
+    store.follow(figures)
     counts = store.get(version, key)
     if counts is None:
-        counts = aggregate.segment(snapshot.current(version), reach, filters, today)
+        counts = aggregate.segment(figures, reach, filters, today)
         store.put(version, key, counts)
     return build_market(filters, found, counts, queries.system_refs())
 
@@ -80,6 +83,20 @@ def revisions(system_id: int, reach: Reach, recent: int) -> Revisions:
     """How satisfaction moved at the organisations that confirmed or updated their
     experience of this system (kb.freshness), over what this Reach counts."""
     return aggregate.revisions(snapshot.current(cache.data_version()), system_id, reach, recent)
+
+
+def listed_count(system_id: int, reach: Reach, filters: Filters | None = None,
+                 confirmed_since=None) -> int:
+    """How many of the system's experiences this Reach lists under these filters
+    (confirmed since `confirmed_since`, when given): what a system page's pages count,
+    taken from the snapshot instead of counting rows again (on PostgreSQL such a
+    count reads the table itself until it has been vacuumed)."""
+    figures = snapshot.current(cache.data_version())
+    rows = aggregate.counted(figures, reach, filters or Filters())
+    rows &= figures.columns["system_id"] == system_id
+    if confirmed_since is not None:
+        rows &= figures.columns["confirmed"] >= figures.epoch(confirmed_since)
+    return int(rows.sum())
 
 
 def profile(system, reach: Reach, filters: Filters | None = None, today=None) -> Profile:
@@ -91,5 +108,5 @@ __all__ = [
     "MIN_ANSWERS", "RECENT_MONTHS", "Considered", "Distribution", "Flow", "GoLive", "Group",
     "Market", "Mean", "Nps", "Profile", "Reason", "Share", "Shared", "Shares", "Standing",
     "Switch", "SystemRef", "Trend", "Filters", "FilterError", "recent_cutoff",
-    "common_switches", "market", "profile", "profiles", "revisions", "Revisions",
+    "common_switches", "listed_count", "market", "profile", "profiles", "revisions", "Revisions",
 ]

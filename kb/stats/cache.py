@@ -9,7 +9,8 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from kb.changelog.reading import count_above_expression, newest_id_expression
 from kb.extensions import db, figure_caches
@@ -18,13 +19,39 @@ from kb.models import Experience, PayrollSystem
 from kb.stats.figures import Profile, SystemRef
 
 MAX_ENTRIES = 2048
+# The first part of the key of a segment's figures (kb.stats.market), which every
+# system's experiences make.
+SEGMENT = "segment"
 
 
 # Change-log rows counted (and re-examined by the figure snapshot) below the newest.
 WINDOW = 1000
 
 
+# Where a session keeps the version it read in its current transaction.
+_VERSION_READ = "kb_figures_data_version"
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_version(session, _context) -> None:
+    """A flush may have written change-log rows this transaction sees."""
+    session.info.pop(_VERSION_READ, None)
+
+
 def data_version() -> tuple:
+    """The data version (read_data_version), read once per database transaction: a
+    system page asked for it three times. A commit or flush reads it again."""
+    session = db.session()
+    kept = session.info.get(_VERSION_READ)
+    transaction = session.get_transaction()
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        return kept[1]
+    version = read_data_version()
+    session.info[_VERSION_READ] = (session.get_transaction(), version)
+    return version
+
+
+def read_data_version() -> tuple:
     """Changes whenever an experience is added, changed or deleted, or a system added:
     (newest change-log id, change-log rows among the last WINDOW ids, newest
     experience id, number of systems).
@@ -49,7 +76,9 @@ def data_version() -> tuple:
 
 
 class ProfileCache:
-    """Profiles of one data version; a new version starts empty."""
+    """Profiles of one data version. When the figure snapshot moves to the next
+    version, the profiles of systems its changes did not touch are kept; the
+    segment figures (every system's) and anything after a full read start empty."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES):
         self.max_entries = max_entries
@@ -57,11 +86,27 @@ class ProfileCache:
         self._version: tuple | None = None
         self._lock = threading.Lock()
 
+    def follow(self, figures) -> None:
+        """Move to the version of `figures` (a kb.stats.snapshot.Snapshot)."""
+        with self._lock:
+            if figures.version == self._version:
+                return
+            kept = LeastRecentlyUsed(entries=self.max_entries)
+            changed = figures.changed_systems
+            if (self._version is not None and changed is not None
+                    and figures.previous_version == self._version):
+                old = self._entries
+                for key in old:
+                    if key[0] != SEGMENT and key[1] not in changed:
+                        value = old.get(key)
+                        if value is not None:
+                            kept.put(key, value)
+            self._entries = kept
+            self._version = figures.version
+
     def get(self, version: tuple, key: tuple) -> Profile | None:
         with self._lock:
             if version != self._version:
-                self._entries = LeastRecentlyUsed(entries=self.max_entries)
-                self._version = version
                 return None
             entries = self._entries
         return entries.get(key)

@@ -18,11 +18,14 @@ reads the whole copy again.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import BigInteger, case, extract, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from kb import changelog, reach, vocab
 from kb.extensions import db, figure_caches
@@ -37,6 +40,31 @@ CHUNK = 20_000
 # Columns that need 64 bits; the others are small codes and counts.
 WIDE = {"id": np.int64, "created": np.int64, "confirmed": np.int64}
 EPOCH = datetime(1970, 1, 1)
+
+
+class _epoch(FunctionElement):
+    """Whole seconds since 1970 of a naive UTC timestamp, as an integer."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(_epoch)
+def _epoch_default(element, compiler, **kw):
+    return compiler.process(func.floor(extract("epoch", *element.clauses)), **kw)
+
+
+@compiles(_epoch, "sqlite")
+def _epoch_sqlite(element, compiler, **kw):
+    # unixepoch() (SQLite 3.38) is quicker than strftime('%s'); both drop fractions.
+    if sqlite3.sqlite_version_info < (3, 38):
+        return compiler.process(extract("epoch", *element.clauses), **kw)
+    return f"unixepoch({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_epoch, "postgresql")
+def _epoch_postgresql(element, compiler, **kw):
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
 
 
 def _coded(column, codes) -> object:
@@ -54,17 +82,10 @@ def _columns() -> dict[str, object]:
         reach.SNAPSHOT_PUBLISHED: case((E.moderation_state == reach.PUBLISHED, 1), else_=0),
         reach.SNAPSHOT_VISIBILITY: _coded(E.visibility, reach.VISIBILITY_CODES),
         reach.SNAPSHOT_AUTHOR: func.coalesce(E.author_id, 0),
-        "created": extract("epoch", E.created_at),
-        "year": extract("year", E.created_at),
-        "confirmed": extract("epoch", E.confirmed_at),
-        # The first satisfaction kept when the author confirmed or updated it
-        # (kb.freshness), 0 if none; always written with a change of the
-        # experience itself, so the change log follows it.
-        "first_satisfaction": func.coalesce(
-            select(SatisfactionHistory.satisfaction)
-            .where(SatisfactionHistory.experience_id == E.id)
-            .order_by(SatisfactionHistory.stated_at, SatisfactionHistory.id)
-            .limit(1).scalar_subquery(), 0),
+        # The year of `created` and the first satisfaction (_derived) are not read
+        # per row: a correlated subquery took a third of the read.
+        "created": _epoch(E.created_at),
+        "confirmed": _epoch(E.confirmed_at),
         "satisfaction": E.satisfaction,
         "recommend": func.coalesce(E.recommend, -1),
         # A network's survey answer (kb.survey), which a reader may leave out.
@@ -106,6 +127,10 @@ class Snapshot:
     # Queue rows of the last WINDOW already applied, and the newest experience id read.
     queue_seen: set[int] = field(default_factory=set)
     last_experience_id: int = 0
+    # The copy this one was brought up to date from, and the systems whose figures
+    # the changes since then touch (None: any system's).
+    previous_version: tuple | None = None
+    changed_systems: frozenset[int] | None = None
 
     def __len__(self) -> int:
         return len(self.columns["id"])
@@ -115,29 +140,100 @@ class Snapshot:
         return int((moment - EPOCH).total_seconds())
 
 
+# The columns that name a system: an experience counts in the figures of each.
+SYSTEM_COLUMNS = ("system_id", "switched_from_id", "considering_switch_to_id")
+# Columns whose values lie in -1..14 by construction (codes of a vocabulary, or
+# numbers the table's CHECK constraints keep in range) are read four bits each,
+# fifteen to one integer: the driver makes one Python object where it made
+# fifteen, and making those objects was most of a read's time.
+NIBBLE_COLUMNS = 15
+
+
+def _small(name: str) -> bool:
+    return (name in CODED or name.startswith(("rating_", "cap_"))
+            or name in (reach.SNAPSHOT_PUBLISHED, reach.SNAPSHOT_VISIBILITY,
+                        "satisfaction", "recommend", "survey"))
+
+
+def _packed(expressions: dict[str, object]) -> tuple[list[object], list]:
+    """The SELECT list for `expressions`, and how to unpack a fetched table: per
+    output column either a name or the names packed into it, four bits each (the
+    value plus one, so -1 reads back)."""
+    small = [name for name in expressions if _small(name)]
+    select_list = [expression for name, expression in expressions.items()
+                   if name not in small]
+    layout: list = [name for name in expressions if name not in small]
+    for start in range(0, len(small), NIBBLE_COLUMNS):
+        group = small[start:start + NIBBLE_COLUMNS]
+        # 64-bit factors, so PostgreSQL adds in bigint, not integer.
+        select_list.append(sum((expressions[name] + 1) * literal(1 << (4 * k), BigInteger)
+                               for k, name in enumerate(group)))
+        layout.append(group)
+    return select_list, layout
+
+
 def _read(where=None) -> tuple[dict[str, np.ndarray], list[tuple[int, str]]]:
     """The figure columns of the experiences matching `where` (all when None), and
     (id, text) of their switch reasons."""
     expressions = _columns()
-    names = list(expressions)
-    rows_query = select(*expressions.values()).order_by(E.id)
     reasons_query = (select(E.id, E.switch_reason)
                      .where(E.switched_from_id.is_not(None), E.switch_reason != "")
                      .order_by(E.id))
     if where is not None:
-        rows_query = rows_query.where(where)
         reasons_query = reasons_query.where(where)
-    chunks = []
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in expressions}
     with db.engine.connect() as connection:
-        for rows in connection.execute(rows_query).partitions(CHUNK):
-            chunks.append(np.array([tuple(row) for row in rows], dtype=np.float64))
-        reasons = [tuple(row) for row in connection.execute(reasons_query)]
-    table = np.concatenate(chunks) if chunks else np.zeros((0, len(names)))
-    # Epoch seconds and years come back as decimals from PostgreSQL: whole seconds,
-    # as SQLite counts them.
-    columns = {name: np.floor(table[:, i]).astype(WIDE.get(name, np.int32))
-               for i, name in enumerate(names)}
-    return columns, reasons
+        select_list, layout = _packed(expressions)
+        rows_query = select(*select_list).order_by(E.id)
+        if where is not None:
+            rows_query = rows_query.where(where)
+        cursor = connection.execute(rows_query).cursor
+        while rows := cursor.fetchmany(CHUNK):
+            table = _table(rows)
+            for i, names in enumerate(layout):
+                if isinstance(names, str):
+                    parts[names].append(table[:, i].astype(WIDE.get(names, np.int32)))
+                    continue
+                for k, name in enumerate(names):
+                    parts[name].append(((table[:, i] >> (4 * k)) & 15).astype(np.int32) - 1)
+        reasons = connection.execute(reasons_query).cursor.fetchall()
+        columns = {name: (np.concatenate(chunks) if chunks
+                          else np.zeros(0, dtype=WIDE.get(name, np.int32)))
+                   for name, chunks in parts.items()}
+        _derived(connection, columns, where)
+    return columns, [tuple(row) for row in reasons]
+
+
+def _derived(connection, columns: dict[str, np.ndarray], where) -> None:
+    """The columns not read per row: the year written (from `created`, both UTC) and
+    the first satisfaction kept when the author confirmed or updated it
+    (kb.freshness), 0 if none. History is always written with a change of the
+    experience itself, so the change log follows it."""
+    columns["year"] = (columns["created"].astype("datetime64[s]").astype("datetime64[Y]")
+                       .astype(np.int32) + 1970)
+    history = (select(SatisfactionHistory.experience_id, SatisfactionHistory.satisfaction)
+               .order_by(SatisfactionHistory.experience_id, SatisfactionHistory.stated_at,
+                         SatisfactionHistory.id))
+    if where is not None:
+        history = history.join(E, E.id == SatisfactionHistory.experience_id).where(where)
+    pairs = np.array(connection.execute(history).cursor.fetchall(),
+                     dtype=np.int64).reshape(-1, 2)
+    ids, first = np.unique(pairs[:, 0], return_index=True)  # the first row of each
+    first_satisfaction = np.zeros(len(columns["id"]), dtype=np.int32)
+    positions = np.searchsorted(columns["id"], ids)
+    found = positions < len(columns["id"])
+    found[found] &= columns["id"][positions[found]] == ids[found]
+    first_satisfaction[positions[found]] = pairs[first[found], 1]
+    columns["first_satisfaction"] = first_satisfaction
+
+
+def _table(rows: list[tuple]) -> np.ndarray:
+    """Fetched rows as one int64 array (a driver that hands back decimals: their
+    whole part)."""
+    try:
+        return np.array(rows, dtype=np.int64)
+    except TypeError:
+        return np.floor(np.array(rows, dtype=np.float64)).astype(np.int64)
 
 
 def _pairs(rows) -> dict[str, np.ndarray]:
@@ -153,7 +249,7 @@ def _read_shared(where=None) -> dict[str, np.ndarray]:
     if where is not None:
         query = query.join(E, E.id == experience_network.c.experience_id).where(where)
     with db.engine.connect() as connection:
-        return _pairs([tuple(row) for row in connection.execute(query)])
+        return _pairs(connection.execute(query).cursor.fetchall())
 
 
 def _code_reasons(snapshot: Snapshot, columns: dict[str, np.ndarray],
@@ -215,6 +311,14 @@ def refresh(old: Snapshot, version: tuple) -> Snapshot:
                   & (sharing <= old.last_experience_id))
     snapshot.shared = {name: np.concatenate([old.shared[name][kept_pairs], read_again[name]])
                        for name in old.shared}
+    # The systems of each row read again, as it was and as it is: their figures moved.
+    touched: set[int] = set()
+    for name in SYSTEM_COLUMNS:
+        touched.update(old.columns[name][~kept].tolist())
+        touched.update(columns[name].tolist())
+    touched.discard(0)
+    snapshot.previous_version = old.version
+    snapshot.changed_systems = frozenset(touched)
     snapshot.queue_seen = {entry_id for entry_id in old.queue_seen
                            if entry_id > queue_max - WINDOW}
     snapshot.queue_seen.update(entry_id for entry_id, _kind, _object in entries)

@@ -11,10 +11,9 @@ from urllib.parse import urlencode
 
 import click
 
-from kb.tools.bench.instance import bench_app
+from kb.tools.bench.instance import bench_app, bench_members
 from kb.tools.bench.report import peak_mb, summary
 from kb.tools.bench.workload import (
-    BENCH_EMAIL,
     BENCH_PASSWORD,
     FILTERED,
     HOSTILE,
@@ -22,26 +21,6 @@ from kb.tools.bench.workload import (
     letters,
     submission_form,
 )
-
-
-def _bench_members(app, count: int) -> list[str]:
-    """E-mail addresses of `count` bench members: the bench account and copies of it
-    (the same password hash, so no hashing is timed here)."""
-    from sqlalchemy import select
-
-    from kb.extensions import db
-    from kb.models import User
-
-    emails = [BENCH_EMAIL] + [BENCH_EMAIL.replace("@", f"+{k}@") for k in range(1, count)]
-    with app.app_context():
-        first = db.session.scalar(select(User).where(User.email == BENCH_EMAIL))
-        existing = set(db.session.scalars(select(User.email).where(User.email.in_(emails))))
-        db.session.add_all(User(email=email, display_name=f"{first.display_name} {k}",
-                                password_hash=first.password_hash, site_role="member")
-                           for k, email in enumerate(emails) if email not in existing)
-        db.session.commit()
-        db.session.remove()
-    return emails
 
 
 def measure_requests(workdir: str, rounds: int, submits: int) -> dict:
@@ -118,7 +97,7 @@ def measure_requests(workdir: str, rounds: int, submits: int) -> dict:
 
     # Submissions: log in, post the whole form; the request updates the index. A member
     # has one experience per system, so after every system the next bench member writes.
-    members = _bench_members(app, -(-submits // len(systems)))
+    members = bench_members(app, -(-submits // len(systems)))
     submit_samples, submit_after = [], []
     for n in range(submits):
         if n % len(systems) == 0:

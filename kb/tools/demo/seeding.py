@@ -13,9 +13,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, insert, select, text
+from sqlalchemy import exists, insert, select
 
 from kb.changelog import state
+from kb.database import analyze
 from kb.extensions import db
 from kb.models import Experience, Organisation, PayrollSystem, SatisfactionHistory, User
 from kb.tools.demo.datafiles import catalogue
@@ -124,10 +125,8 @@ def seed(count: int, seed: int = 1, batch_size: int = 5000) -> SeedResult:
     if written:
         state.request_rebuild(db.session)
     db.session.commit()
-    if written and db.engine.dialect.name == "postgresql":
-        # Planner statistics for the rows just loaded, before autovacuum gets to it.
-        db.session.execute(text("ANALYZE experience, satisfaction_history"))
-        db.session.commit()
+    if written:
+        analyze([Experience, SatisfactionHistory, Organisation, User])
     return SeedResult(systems=systems_added, experiences=written, accounts=accounts_added)
 
 
