@@ -357,6 +357,13 @@ def test_throttling_holds_with_two_and_with_four_workers(cluster):
         assert len(server.login_pids()) == WORKERS, server.login_pids()
 
 
+def _agree(server: Server, experiences: int, polls: int) -> bool:
+    """Whether `polls` answers of /healthz in a row (from whichever workers take them)
+    count `experiences` documents."""
+    return all(server.health()[1].get("index", {}).get("documents") == experiences
+               for _ in range(polls))
+
+
 def _connection_refused(error: Exception) -> bool:
     """Nothing reached the server (it is down), so nothing can have been stored."""
     reason = getattr(error, "reason", error)
@@ -450,6 +457,8 @@ def test_killing_either_server_mid_load_loses_no_acknowledged_experience(cluster
             assert len(load.acknowledged) > killed_at, "the other server went on"
             victim.start()
             victim.wait_until_healthy()
+            # The first worker may answer before the master has forked the second.
+            _wait_for(lambda v=victim: len(_workers(v.process.pid)) == WORKERS, 30)
             assert len(_workers(victim.process.pid)) == WORKERS
             load.phase()
     finally:
@@ -473,13 +482,14 @@ def test_killing_either_server_mid_load_loses_no_acknowledged_experience(cluster
         assert unfound == [], f"server {server.name}: {len(unfound)} not found"
     experiences = cluster.sql("SELECT count(*) FROM experience")[0][0]
     assert experiences <= DEMO + 1 + len(load.acknowledged) + load.unanswered
+    # Each worker counts at most every HEALTH_COUNT_SECONDS: once that has passed, every
+    # worker's next answer is counted afresh, and answers from both workers must agree.
+    time.sleep(config.HEALTH_COUNT_SECONDS + 0.5)
     for server in cluster.servers.values():
-        # Each worker counts at most every HEALTH_COUNT_SECONDS: wait for fresh counts.
-        _wait_for(lambda s=server: s.health()[1].get("index", {}).get("documents")
-                  == experiences, 15)
+        _wait_for(lambda s=server: _agree(s, experiences, polls=10), 60)
         status, body = server.health()
         assert status == 200, body
-        assert body["index"]["documents"] == experiences
+        assert body["index"]["documents"] == experiences, body
         result = server.index_status()
         assert result.returncode == 0, result.stdout + result.stderr
         assert f"Experiences in the database: {experiences}" in result.stdout

@@ -163,10 +163,7 @@ class IndexStore:
 
     @staticmethod
     def write_manifest(path: str, manifest: dict) -> None:
-        tmp = os.path.join(path, f"{MANIFEST}.{os.getpid()}.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(manifest, f)
-        os.replace(tmp, os.path.join(path, MANIFEST))
+        _write_json(path, MANIFEST, manifest)
 
     @staticmethod
     def unreadable(path: str, segments: bool = True) -> str | None:
@@ -284,10 +281,7 @@ class IndexStore:
 
     @staticmethod
     def write_cursor(path: str, cursor: dict) -> None:
-        tmp = os.path.join(path, f"{CURSOR}.{os.getpid()}.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(cursor, f)
-        os.replace(tmp, os.path.join(path, CURSOR))
+        _write_json(path, CURSOR, cursor)
 
     # Searching -----------------------------------------------------------
 
@@ -410,3 +404,12 @@ def _building(path: str) -> bool:
     except OSError:
         return False  # the rebuilding process is gone: the directory is debris
     return True
+
+
+def _write_json(path: str, name: str, data: dict) -> None:
+    """Write through a temporary file and rename it: a reader (another process, or this
+    one after a crash) sees the old file or the new one, never half of one."""
+    tmp = os.path.join(path, f"{name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f)
+    os.replace(tmp, os.path.join(path, name))
