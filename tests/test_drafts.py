@@ -197,3 +197,25 @@ def test_drafts_sent_without_a_session_are_bounded(client, app, monkeypatch):
         kept = db.session.scalars(select(ExperienceDraft.fields)
                                   .order_by(ExperienceDraft.id)).all()
     assert kept == ['{"title": ["Utkast 2"]}', '{"title": ["Utkast 3"]}']
+
+
+def test_a_form_sent_from_another_site_replaces_no_draft(client, factory, auth, app):
+    factory.user(email="karin@region.se")
+    auth.login("karin@region.se")
+    post_form(client, "/experiences/new", {"action": "draft", "title": TITLE})
+    # Another site's page makes the browser post the form: with the session cookie (a
+    # browser without SameSite) and without it (the session stays behind).
+    forged = {"csrf_token": "gammal", "action": "draft", "title": "Kapad"}
+    for origin in ("https://annan.example", "null"):
+        client.post("/experiences/new", data=forged, headers={"Origin": origin})
+    auth.logout()
+    refused = client.post("/experiences/new", data=forged,
+                          headers={"Origin": "https://annan.example"})
+    assert refused.status_code == 302 and client.get_cookie("kb_draft") is None
+    auth.login("karin@region.se")
+    page = client.get("/experiences/new").text
+    assert TITLE in page and "Kapad" not in page
+    # The same form sent from kb's own page is kept, as it always was.
+    auth.logout()
+    client.post("/experiences/new", data=forged, headers={"Origin": "http://localhost"})
+    assert client.get_cookie("kb_draft") is not None

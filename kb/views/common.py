@@ -49,6 +49,17 @@ def safe_target(target: str | None) -> str | None:
     return target
 
 
+def posted_from_elsewhere() -> bool:
+    """Whether the browser says this form was sent from another site's page (its Origin,
+    or Referer without one; "null" when the page hid where it was). Browsers send Origin
+    with every POST, so a forged form cannot pass for one of kb's own; a client that
+    sends neither (a script, a test) is not a browser fooled into sending it."""
+    sent_from = request.headers.get("Origin") or request.headers.get("Referer")
+    if sent_from is None:
+        return False
+    return urlsplit(sent_from).netloc != request.host
+
+
 def page_number() -> int:
     """The `page` query parameter (kb.parsing.page)."""
     return parsing.page(request.args.get("page"))

@@ -18,7 +18,7 @@ from kb import catalogue, drafts, experiences, moderation, parsing
 from kb.errors import Invalid
 from kb.extensions import csrf, db, login_manager
 from kb.forms import ExperienceForm, FlagForm, ProposeSystemForm, experience_form
-from kb.views.common import audience
+from kb.views.common import audience, posted_from_elsewhere
 
 bp = Blueprint("experiences", __name__, url_prefix="/experiences")
 
@@ -154,6 +154,9 @@ def _typed(form: ExperienceForm) -> dict[str, list[str]]:
 
 
 def _keep(form: ExperienceForm, experience=None) -> None:
+    # A form another site made the browser send would replace what the member typed.
+    if posted_from_elsewhere():
+        return
     drafts.save(current_user.id, _typed(form), experience.id if experience else None)
 
 
@@ -233,8 +236,10 @@ def _other_action(form: ExperienceForm, proposal: ProposeSystemForm, experience=
 def _kept_for_later(experience_id: int | None = None):
     """Not logged in (or the session ended while the member typed): what was sent is
     kept for this browser, and given back after logging in."""
-    if request.method != "POST" or "csrf_token" not in request.form:
-        return login_manager.unauthorized()  # nothing typed into kb's form to keep
+    if request.method != "POST" or "csrf_token" not in request.form or posted_from_elsewhere():
+        # Nothing typed into kb's own form to keep (a parked draft from another site's
+        # page would replace the member's own draft when they log in).
+        return login_manager.unauthorized()
     form = ExperienceForm(request.form, meta={"csrf": False})
     token = drafts.park(_typed(form), experience_id, request.cookies.get(DRAFT_COOKIE))
     if request.form.get("action") == "autosave":
