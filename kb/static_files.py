@@ -16,6 +16,7 @@ import re
 import threading
 
 from flask import Flask, send_from_directory
+from werkzeug.security import safe_join
 
 # A year: what browsers keep at most anyway.
 FINGERPRINTED_MAX_AGE = 365 * 24 * 3600
@@ -30,19 +31,24 @@ class Fingerprints:
 
     def __init__(self, folder: str):
         self.folder = folder
-        self._hashes: dict[str, str | None] = {}
+        self._hashes: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def hash_of(self, filename: str) -> str | None:
-        found = self._hashes.get(filename, "")
-        if found != "":
+        found = self._hashes.get(filename)
+        if found is not None:
             return found
+        # Names come from requests too: only a file inside the folder is read, and only
+        # the folder's own files are remembered (a name that is not one costs nothing).
+        path = safe_join(self.folder, filename)
+        if path is None or not os.path.isfile(path):
+            return None
         with self._lock:
             try:
-                with open(os.path.join(self.folder, *filename.split("/")), "rb") as f:
+                with open(path, "rb") as f:
                     found = hashlib.sha256(f.read()).hexdigest()[:12]
-            except OSError:  # not a file here: its URL stays as it is
-                found = None
+            except OSError:  # gone since: its URL stays as it is
+                return None
             self._hashes[filename] = found
         return found
 

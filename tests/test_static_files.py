@@ -51,3 +51,16 @@ def test_compression_can_be_left_to_a_proxy(app_with):
     response = client.get("/systems", headers={"Accept-Encoding": "gzip, br"})
     assert response.status_code == 200 and "Content-Encoding" not in response.headers
     assert "<html" in response.text
+
+
+def test_a_fingerprinted_name_outside_the_folder_reads_nothing(client, app):
+    from kb.static_files import Fingerprints
+
+    fingerprints = Fingerprints(app.static_folder)
+    for name in ("../config.py", "../../setup.cfg", "/etc/hostname"):
+        assert fingerprints.hash_of(name) is None
+    assert fingerprints.resolve("../config.0123456789ab.py") == (
+        "../config.0123456789ab.py", False)
+    assert fingerprints._hashes == {}  # nothing remembered for names that are not files
+    with client.get("/static/..%2Fconfig.0123456789ab.py") as response:
+        assert response.status_code == 404
