@@ -232,6 +232,14 @@ def test_a_member_of_a_listed_organisation_claims_its_answer(app, client, auth, 
     refused = post(client, f"/experiences/{answer.id}/claim", page=f"/experiences/{answer.id}")
     assert refused.status_code == 403
     auth.logout()
+    # Writing the organisation's name when joining is not enough: the address must be
+    # confirmed too.
+    member(app, factory, "ny@lund.se", "Ny Okänd", "Lunds kommun", confirmed=False)
+    auth.login("ny@lund.se")
+    assert "Ta över svaret" not in text_of(client.get(f"/experiences/{answer.id}"))
+    refused = post(client, f"/experiences/{answer.id}/claim", page=f"/experiences/{answer.id}")
+    assert refused.status_code == 403
+    auth.logout()
     auth.login("anna@lund.se")
     page = text_of(client.get(f"/experiences/{answer.id}"))
     assert "Ta över svaret" in page

@@ -28,8 +28,10 @@ def _same_organisation(experience: Experience, member: User) -> bool:
 
 def claimable(experience: Experience, member: User | None) -> bool:
     """Whether this member may take the survey answer over: it is a network's current
-    survey answer, and they work at the organisation it names."""
-    return (member is not None and experience.is_survey_answer and experience.author_id is None
+    survey answer, and they work at the organisation it names and have confirmed their
+    address (an organisation's name is only what its members wrote when they joined)."""
+    return (member is not None and member.email_confirmed_at is not None
+            and experience.is_survey_answer and experience.author_id is None
             and _same_organisation(experience, member) and _answer(experience) is not None)
 
 
