@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from kb import parsing, policy
+from kb.extensions import db
 from kb.policy import Audience
 from kb.stats.filters import Filters, Scope
 
@@ -58,6 +59,14 @@ def posted_from_elsewhere() -> bool:
     if sent_from is None:
         return False
     return urlsplit(sent_from).netloc != request.host
+
+
+def refuse(form, error, default: str) -> None:
+    """A domain refusal (kb.errors.Invalid) shown next to its field, or `default` when
+    it names none of the form's, after undoing what the request had written."""
+    db.session.rollback()
+    name = error.field if error.field and error.field in form else default
+    form[name].errors.append(error.message)
 
 
 def page_number() -> int:

@@ -16,9 +16,9 @@ from wtforms.validators import ValidationError
 
 from kb import catalogue, drafts, experiences, moderation, parsing
 from kb.errors import Invalid
-from kb.extensions import csrf, db, login_manager
+from kb.extensions import csrf, login_manager
 from kb.forms import ExperienceForm, FlagForm, ProposeSystemForm, experience_form
-from kb.views.common import audience, posted_from_elsewhere
+from kb.views.common import audience, posted_from_elsewhere, refuse
 
 bp = Blueprint("experiences", __name__, url_prefix="/experiences")
 
@@ -260,8 +260,7 @@ def _title(experience) -> str:
 def _refused(form: ExperienceForm, error: Invalid, proposal: ProposeSystemForm, **page):
     """The form again with the domain's reason next to its field; what was typed stays
     in the form and in the draft."""
-    db.session.rollback()
-    form[error.field or "title"].errors.append(error.message)
+    refuse(form, error, "title")
     _keep(form, page.get("experience"))
     return _form_page(form, proposal, **page)
 

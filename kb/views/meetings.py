@@ -13,10 +13,9 @@ from flask_login import current_user, login_required
 
 from kb import catalogue, meetings, networks
 from kb.errors import Invalid
-from kb.extensions import db
 from kb.forms import MeetingAnswerForm, MeetingForm, MeetingNotesForm
 from kb.models import utcnow
-from kb.views.common import audience
+from kb.views.common import audience, refuse
 
 bp = Blueprint("meetings", __name__, url_prefix="/networks/<slug>/meetings")
 
@@ -54,8 +53,7 @@ def new(slug: str):
         try:
             meeting = meetings.schedule(network, current_user, form.values())
         except Invalid as error:
-            db.session.rollback()
-            form[error.field or "title"].errors.append(error.message)
+            refuse(form, error, "title")
         else:
             flash("Mötet är inbokat och medlemmarna har fått en avisering.", "success")
             return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting.id))
@@ -88,8 +86,7 @@ def answer(slug: str, meeting_id: int):
         try:
             meetings.respond(meeting, current_user, form.answer.data, form.attendance.data)
         except Invalid as error:
-            db.session.rollback()
-            form[error.field or "answer"].errors.append(error.message)
+            refuse(form, error, "answer")
         else:
             flash("Tack! Ditt svar är sparat.", "success")
             return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id)
@@ -112,8 +109,7 @@ def edit(slug: str, meeting_id: int):
         try:
             meetings.update(meeting, current_user, form.values())
         except Invalid as error:
-            db.session.rollback()
-            form[error.field or "title"].errors.append(error.message)
+            refuse(form, error, "title")
         else:
             flash("Mötet är ändrat. Kalendrar som hämtat det uppdateras.", "success")
             return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting.id))
@@ -149,8 +145,7 @@ def notes(slug: str, meeting_id: int):
                                 form.experience_ids.data or [], form.question_ids.data or [],
                                 audience())
         except Invalid as error:
-            db.session.rollback()
-            form.notes.errors.append(error.message)
+            refuse(form, error, "notes")
         else:
             flash("Anteckningarna är sparade.", "success")
             return redirect(url_for("meetings.detail", slug=slug, meeting_id=meeting_id))

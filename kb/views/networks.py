@@ -6,10 +6,10 @@ from flask_login import current_user, login_required, login_url
 
 from kb import meetings, network_exports, network_overview, networks, stats
 from kb.errors import Forbidden, Invalid
-from kb.extensions import db, login_manager
+from kb.extensions import login_manager
 from kb.forms import CloseNetworkForm, InviteLinkForm, NetworkForm
 from kb.stats import table
-from kb.views.common import audience, current_member, safe_target
+from kb.views.common import audience, current_member, refuse, safe_target
 
 bp = Blueprint("networks", __name__, url_prefix="/networks")
 
@@ -29,8 +29,7 @@ def new():
         try:
             network = networks.start(current_user, form.values())
         except Invalid as error:
-            db.session.rollback()
-            form[error.field or "name"].errors.append(error.message)
+            refuse(form, error, "name")
         else:
             flash(f"Nätverket {network.name} är startat och du är dess ledare. Bjud in "
                   "kollegor under Medlemmar.", "success")
@@ -66,8 +65,7 @@ def edit(slug: str):
         try:
             networks.update(network, current_user, form.values())
         except Invalid as error:
-            db.session.rollback()
-            form[error.field or "name"].errors.append(error.message)
+            refuse(form, error, "name")
         else:
             flash("Ändringarna är sparade.", "success")
             return redirect(url_for("networks.detail", slug=network.slug))

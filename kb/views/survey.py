@@ -6,11 +6,10 @@ from flask_login import current_user, login_required
 
 from kb import catalogue, experiences, networks, survey
 from kb.errors import Invalid
-from kb.extensions import db
 from kb.forms.survey import SurveyConfirmForm, SurveyUploadForm, mapping_form, unknown_field_name
 from kb.survey import values
 from kb.survey.columns import FIELDS, REQUIRED
-from kb.views.common import audience
+from kb.views.common import audience, refuse
 
 bp = Blueprint("survey", __name__)
 
@@ -68,8 +67,7 @@ def upload(slug: str):
         try:
             found = survey.upload(network, current_user, form.file.data.filename or "", content)
         except Invalid as error:
-            db.session.rollback()
-            form.file.errors.append(error.message)
+            refuse(form, error, "file")
         else:
             return redirect(url_for("survey.review", slug=slug, import_id=found.id))
     return _upload_page(network, form), 422 if form.errors else 200
