@@ -12,16 +12,34 @@ fork); each worker opens its own, and starts its background jobs
 
 Environment: KB_BIND (default 127.0.0.1:8000), KB_WORKERS (default 2: one per
 core of a two-core machine; more do not help a CPU-bound app), KB_THREADS
-(default 1), KB_WARMUP (default on; "0" serves at once and warms nothing).
+(default 1), KB_WARMUP (default on; off – 0, false, nej, ... – serves at once and
+warms nothing).
 """
 
 import gc
 import os
 
+from kb.core import parsing
+
+
+def _environment(name: str, default: str, read, wanted: str):
+    """A KB_* variable read by kb.core.parsing, as create_app reads the app's settings;
+    anything else stops the start naming the variable."""
+    text = os.environ.get(name, default)
+    value = read(text)
+    if value is None:
+        raise RuntimeError(f"{name} must be {wanted}, not {text!r}.")
+    return value
+
+
 wsgi_app = "kb:create_app()"
 bind = os.environ.get("KB_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("KB_WORKERS", "2"))
-threads = int(os.environ.get("KB_THREADS", "1"))
+workers = _environment("KB_WORKERS", "2", lambda text: parsing.integer_in(text, 1, 256),
+                       "a whole number from 1")
+threads = _environment("KB_THREADS", "1", lambda text: parsing.integer_in(text, 1, 256),
+                       "a whole number from 1")
+warmup = _environment("KB_WARMUP", "1", parsing.boolean,
+                      f"true or false ({parsing.BOOLEAN_SPELLINGS}, in any case)")
 preload_app = True
 # A slow SMTP server never holds a request (mail leaves from the outbox), so a
 # request that takes this long is stuck.
@@ -38,9 +56,9 @@ control_socket_disable = True
 
 def on_starting(server):
     """After the app was loaded (preload_app), before the port is opened."""
-    if os.environ.get("KB_WARMUP", "1") == "0":
+    if not warmup:
         return
-    from kb.warmup import warm
+    from kb.web.warmup import warm
 
     timings = warm(server.app.wsgi())
     # What the warm-up made is kept out of the garbage collector's passes, which

@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb import config as default_config
+from kb.core import parsing
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _rename_environment_settings(app)
     if test_config is not None:
         app.config.from_mapping(test_config)
+    _read_settings(app)
     os.makedirs(app.instance_path, exist_ok=True)
     _resolve_paths(app)
     _refuse_dev_secret_in_production(app)
@@ -46,6 +48,44 @@ def _rename_environment_settings(app: Flask) -> None:
     for ours, theirs in renames.items():
         if app.config.get(ours):
             app.config[theirs] = app.config.pop(ours)
+
+
+def _read_settings(app: Flask) -> None:
+    """Every boolean and number setting read through kb.core.parsing, however it was
+    given (kb/config.py, instance/config.py, a KB_* variable – JSON where it parses,
+    else the text – or test_config): a setting whose default (kb/config.py, or Flask's
+    own) is True or False is a boolean in any of parsing.boolean's spellings, so
+    KB_PREMODERATION=nej is off; one whose default is a number is a number. Anything
+    else stops the start with an error naming the setting."""
+    defaults = {**app.default_config, **vars(default_config)}
+    for name, default in defaults.items():
+        if not name.isupper() or name not in app.config:
+            continue
+        value = app.config[name]
+        if isinstance(default, bool):
+            read = parsing.boolean(value)
+            wanted = f"true or false ({parsing.BOOLEAN_SPELLINGS}, in any case)"
+        elif isinstance(default, int | float) and value is not None:
+            read = _number(value, whole=isinstance(default, int))
+            wanted = "a whole number" if isinstance(default, int) else "a number"
+        else:
+            continue
+        if read is None:
+            raise RuntimeError(f"The setting {name} must be {wanted}, not {value!r}: check "
+                               f"KB_{name} in the environment and {name} in "
+                               "instance/config.py.")
+        app.config[name] = read
+
+
+def _number(value, whole: bool) -> int | float | None:
+    """A number setting: a number, or text kb.core.parsing reads as one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = parsing.whole_number(value) if whole else parsing.decimal_number(value)
+    if isinstance(value, float) and whole:
+        return int(value) if value.is_integer() else None
+    return value if isinstance(value, int | float) else None
 
 
 def _resolve_paths(app: Flask) -> None:
@@ -95,13 +135,13 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    from kb import throttling  # noqa: F401  (the storage behind RATELIMIT_STORAGE_URI=database://)
+    from kb.accounts import throttling  # noqa: F401  (the storage behind RATELIMIT_STORAGE_URI=database://)
 
     limiter.init_app(app)
     mail.init_app(app)
     app.config.setdefault("COMPRESS_REGISTER", bool(app.config["COMPRESS_RESPONSES"]))
     compress.init_app(app)
-    from kb import security
+    from kb.web import security
 
     security.init_app(app)
     register_projections(app)
@@ -110,7 +150,7 @@ def register_extensions(app: Flask) -> None:
 
     figure_caches.init_app(app, FigureCaches())
     from kb.extensions import network_search
-    from kb.network_questions import QuestionIndexes
+    from kb.networks.questions import QuestionIndexes
 
     network_search.init_app(app, QuestionIndexes())
 
@@ -118,10 +158,11 @@ def register_extensions(app: Flask) -> None:
 def register_projections(app: Flask) -> None:
     """The search index of this server, following the change log after every commit."""
     from kb import changelog, indexing
-    from kb.extensions import search_index
+    from kb.extensions import db, search_index
     from kb.search import IndexStore
 
-    store = IndexStore(app.config["INDEX_DIR"])
+    store = IndexStore(app.config["INDEX_DIR"],
+                       cache_budget_bytes=int(float(app.config["SEARCH_CACHE_MB"]) * 2**20))
     try:
         store.ensure()
     except OSError as error:  # reported by /healthz and at the first search
@@ -130,11 +171,14 @@ def register_projections(app: Flask) -> None:
     weakref.finalize(app, store.close)
     changelog.register_session_events()
     changelog.on_commit(indexing.after_commit)
-    from kb import background, maintenance
+    from kb import accounts
+    from kb.operations import background, maintenance
 
     jobs = background.init_app(app)
     jobs.add("index", indexing.follow, every=float(app.config["INDEX_FOLLOW_SECONDS"]))
     jobs.add("prune", lambda: maintenance.prune(app.config),
+             every=float(app.config["CHANGE_LOG_PRUNE_SECONDS"]))
+    jobs.add("throttle-expiry", lambda: accounts.delete_expired_counters(db.engine),
              every=float(app.config["CHANGE_LOG_PRUNE_SECONDS"]))
 
 
@@ -142,7 +186,9 @@ def register_mail(app: Flask) -> None:
     """Mail leaves through the outbox: notifications queue theirs in their own
     transaction, and this process's "mail" job sends what waits, woken after each
     commit that queued some."""
-    from kb import background, mail, notification_mail, notifications
+    from kb import mail
+    from kb.community import notification_mail, notifications
+    from kb.operations import background
 
     mail.register_session_events()
     notifications.on_notify(notification_mail.notified)
@@ -155,19 +201,33 @@ def register_mail(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from kb.views import register
+    """Each feature's blueprints, then the pages every visitor sees and the JSON API."""
+    from kb.accounts.views import account, auth
+    from kb.catalogue.views import compare, systems
+    from kb.community import views as community
+    from kb.experiences.views import experiences, freshness, search
+    from kb.moderation import views as admin
+    from kb.networks.views import meetings, networks, questions, survey
+    from kb.procurement.views import outlook, partners, requirements
+    from kb.web import api, pages
+    from kb.web.common import IdConverter
 
-    register(app)
+    app.url_map.converters["int"] = IdConverter
+    for module in (pages, auth, systems, experiences, freshness, compare, api, search, account,
+                   admin, community, networks, meetings, questions, survey, outlook, partners,
+                   requirements):
+        for blueprint in getattr(module, "blueprints", (module.bp,)):
+            app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from kb.views.errors import register as register_errors
+    from kb.web.errors import register as register_errors
 
     register_errors(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from kb.templating import register as register_templating
+    from kb.web.templating import register as register_templating
 
     register_templating(app)
 

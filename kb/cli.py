@@ -12,7 +12,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
-from kb import vocab
+from kb.core import vocab
 
 
 def _create_app():
@@ -106,7 +106,7 @@ def backup_command(destination: str, force: bool) -> None:
     use pg_dump). The search indexes need no backup."""
     from flask import current_app
 
-    from kb.backup import BackupError, sqlite_backup
+    from kb.database.backup import BackupError, sqlite_backup
 
     try:
         size = sqlite_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], destination,
@@ -118,21 +118,40 @@ def backup_command(destination: str, force: bool) -> None:
 
 @click.command("bench")
 @click.option("--experiences", "count", type=click.IntRange(min=10), default=100_000,
-              show_default=True)
+              show_default=True, help="Demo experiences seeded into the throw-away instance.")
 @click.option("--rounds", type=click.IntRange(min=1), default=5, show_default=True,
               help="Times each search query is timed.")
-@click.option("--submits", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--submits", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Submissions timed in process (over HTTP: 20, each edited twice).")
 @click.option("--pg-url", default=None,
-              help="A PostgreSQL database for the full-text baseline (in a schema of its own).")
-@click.option("--clients", default="10,25,50", show_default=True,
-              help="Concurrent clients of each load run, comma-separated.")
+              help="A PostgreSQL database for the full-text baseline (in a schema of its "
+                   "own, dropped afterwards), e.g. postgresql+psycopg://postgres@127.0.0.1/test.")
+@click.option("--clients", default="25", show_default=True,
+              help="Concurrent clients of each load run, comma-separated (e.g. 10,25,50).")
 @click.option("--load-seconds", type=click.FloatRange(min=1), default=20.0, show_default=True,
               help="Seconds each load run is measured (after a short ramp).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--keep", is_flag=True, help="Keep the throw-away instance afterwards.")
 def bench_command(count: int, rounds: int, submits: int, pg_url: str | None, clients: str,
                   load_seconds: float, as_json: bool, keep: bool) -> None:
-    """Benchmark a throw-away instance with N demo experiences (never your data)."""
+    """Benchmark a throw-away instance with N demo experiences (never your data).
+
+    \b
+    Seeds N demo experiences into a temporary SQLite database, rebuilds the index,
+    then measures:
+    - in process: the search mix, system pages, comparisons, submissions, and the
+      same 40 queries on SQLite FTS5 (exact words, prefixes) over the same rows,
+      and on PostgreSQL full-text search with --pg-url;
+    - over HTTP against gunicorn -c gunicorn.conf.py (the shipped settings, 2
+      workers, CSRF on): the first requests after a restart, one client at a time,
+      then for each --clients count the read mix (62 % search, 20 % system pages,
+      10 % comparisons, 8 % experience pages) and the mix with 2 % edits by
+      logged-in members (each edit: GET the experience's edit form, POST it with
+      a changed text; real login and CSRF tokens), then the workers' memory.
+
+    The load average is printed before and after: run it with nothing else on the
+    machine. See docs/benchmarks.md.
+    """
     from kb.tools.bench import run, table
 
     def echo(message: str) -> None:

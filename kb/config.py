@@ -1,4 +1,10 @@
-"""Default settings. Override in instance/config.py or with KB_* environment variables."""
+"""Default settings. Override in instance/config.py or with KB_* environment variables.
+
+A setting whose default here (or Flask's) is True or False is a boolean, read by
+kb.core.parsing.boolean wherever it comes from: true/false, 1/0, ja/nej, on/off or
+yes/no, in any case (KB_PREMODERATION=nej is off). One whose default is a number is
+read as a number. create_app refuses to start with anything else.
+"""
 
 from datetime import timedelta
 
@@ -29,9 +35,12 @@ MIN_PASSWORD_SCORE = 3
 REMEMBER_COOKIE_DURATION = timedelta(days=30)
 PASSWORD_HASH_METHOD = "scrypt"
 WTF_I18N_ENABLED = False  # WTForms' own Swedish messages (Meta.locales)
+WTF_CSRF_ENABLED = True  # Flask-WTF's default; named here so it is read as a boolean
 # Where throttled forms count attempts: "database://" is kb's own database, shared by
-# every worker and server (kb.throttling); "redis://host:6379/0" works too;
-# "memory://" counts per process, so only for a single process.
+# every worker and server (kb.accounts.throttling); "redis://host:6379/0" works too;
+# "memory://" counts per process, so only for a single process. Whichever, a counter is
+# keyed by a fixed-length hash of the address and a refused attempt stores nothing
+# (kb.accounts.views.throttle).
 RATELIMIT_STORAGE_URI = "database://"
 # Compress pages, CSS and JSON for browsers that accept it; turn off behind a reverse
 # proxy that compresses (it would only cost the app CPU twice).
@@ -68,6 +77,8 @@ MAIL_PASSWORD = None
 MAIL_FROM = "kb <kb@localhost>"
 MAIL_TIMEOUT = 10  # seconds per SMTP connection step
 MAIL_DIR = None
+# Where shared requirement documents are kept (kb.procurement); None: instance/procurement/.
+PROCUREMENT_DIR = None
 MAIL_BACKEND = None  # chosen from MAIL_SERVER unless set (a Flask-Mailman backend)
 # How often (seconds) each process looks for due mail when nothing woke it.
 MAIL_SEND_SECONDS = 10.0
@@ -92,6 +103,11 @@ TRUSTED_PROXIES = 0
 BACKGROUND_JOBS = True
 # How often (seconds) a server with no traffic applies the change log to its index.
 INDEX_FOLLOW_SECONDS = 2.0
+# Megabytes each process may keep of decoded search postings, masks, columns and
+# orders (kb.search.docsets: one budget per process, however many segments). At
+# 300,000 experiences the benchmark's searches keep about 190 MB; with less, they
+# decode postings again and again (docs/benchmarks.md).
+SEARCH_CACHE_MB = 256
 # /healthz answers 503 when the oldest change the index has not applied is older.
 INDEX_LAG_LIMIT_SECONDS = 30.0
 # /healthz counts experiences and index documents at most this often (seconds).

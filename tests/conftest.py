@@ -1,48 +1,83 @@
-"""Fixtures: an app on a fresh database per test (SQLite, or PostgreSQL when
-KB_TEST_DATABASE_URL is set), a test client with CSRF on, and story helpers."""
+"""Fixtures for every test: an app on a fresh database per test (SQLite, or PostgreSQL
+when KB_TEST_DATABASE_URL is set), a test client with CSRF on, the factory, logging in
+(`auth`); the markers by folder; the hypothesis profiles.
 
-import os
-import re
+Helpers are in tests.support (the names below stay importable from here for tests
+written before it: PASSWORD, make_app, close, csrf_token, main_content, link_in, outbox,
+Auth, Factory)."""
+
 import shutil
 import uuid
-from itertools import count
+from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
-from kb import create_app
-from kb.extensions import db, search_index
+from kb.extensions import db
+from tests.support.apps import PASSWORD, PG_URL, close, make_app
+from tests.support.apps import schema_url as _schema_url
+from tests.support.factory import Factory
+from tests.support.pages import Auth, csrf_token, link_in, main_content, outbox
 
-PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
-PASSWORD = "ett-långt-lösenord"
+__all__ = ["PASSWORD", "PG_URL", "Auth", "Factory", "close", "csrf_token", "link_in",
+           "main_content", "make_app", "outbox"]
+
+# `make test-fast` selects "fast": a tenth of each property test's examples (at least
+# five: tests.support.budget.examples); `make test` and CI keep the default profile.
+settings.register_profile("fast", max_examples=10)
+
+TESTS = Path(__file__).resolve().parent
+# Folders whose tests start processes or servers, or evaluate at length: marked `system`.
+SYSTEM = (TESTS / "system", TESTS / "relevance")
+BROWSER = TESTS / "browser"
 
 
-def _schema_url(url: str, schema: str) -> str:
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{schema}"
+def pytest_addoption(parser):
+    parser.addoption(
+        "--shard", metavar="K/N", default=None,
+        help="run only the K-th of N interleaved parts of the selected tests (K from 1): "
+             "`make test-fast` runs the parts in N processes at once, one per core")
 
 
-def make_app(database_url: str, instance_path, **overrides):
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "INDEX_DIR": str(instance_path / "index"),
-        # No mail server: mail that a test sends goes to files here (kb.mail.files).
-        "MAIL_DIR": str(instance_path / "mail"),
-        "BASE_URL": "https://kb.example.se",
-        "WTF_CSRF_ENABLED": True,
-        "SESSION_COOKIE_SECURE": False,
-        "REMEMBER_COOKIE_SECURE": False,
-        # Throttling has its own tests; elsewhere it would only get in the way.
-        "RATELIMIT_ENABLED": False,
-        # A cheap hash keeps the suite fast; production uses scrypt.
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        # Timed jobs run where a test drives them (kb.background), not in a thread.
-        "BACKGROUND_JOBS": False,
-    }
-    config.update(overrides)
-    return create_app(config)
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """`system` for tests under tests/system (and the relevance evaluation), `browser`
+    for tests under tests/browser: `make test-fast` leaves both out."""
+    for item in items:
+        path = Path(str(item.path))
+        if any(path.is_relative_to(folder) for folder in SYSTEM):
+            item.add_marker(pytest.mark.system)
+        elif path.is_relative_to(BROWSER):
+            item.add_marker(pytest.mark.browser)
+
+
+class Shard:
+    """--shard=K/N: every N-th of the tests left after -m and -k, starting at the K-th, so
+    that N processes share the work evenly (runs after the other collection hooks)."""
+
+    def __init__(self, spec: str):
+        try:
+            k, n = (int(part) for part in spec.split("/"))
+        except ValueError:
+            raise pytest.UsageError(f"--shard wants K/N, such as 1/2, not {spec!r}") from None
+        if not 1 <= k <= n:
+            raise pytest.UsageError(f"--shard {spec}: K must be 1 to N")
+        self.k, self.n = k, n
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items):
+        mine = [item for i, item in enumerate(items) if i % self.n == self.k - 1]
+        others = [item for i, item in enumerate(items) if i % self.n != self.k - 1]
+        if others:
+            config.hook.pytest_deselected(items=others)
+        items[:] = mine
+
+
+def pytest_configure(config):
+    spec = config.getoption("--shard")
+    if spec:
+        config.pluginmanager.register(Shard(spec), "kb-shard")
 
 
 @pytest.fixture(scope="session")
@@ -118,14 +153,6 @@ def empty_database_url(tmp_path):
         admin.dispose()
 
 
-def close(app) -> None:
-    """Close an app's searcher and database connections (tests make many apps)."""
-    with app.app_context():
-        search_index.current.close()
-        db.session.remove()
-        db.engine.dispose()
-
-
 @pytest.fixture
 def app(database_url, tmp_path):
     app = make_app(database_url, tmp_path)
@@ -157,136 +184,11 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def csrf_token(response) -> str:
-    """The CSRF token of the (first) form on a page."""
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.text)
-    if match is None:
-        match = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
-    assert match, "the page has no form with a CSRF token"
-    return match.group(1)
-
-
-class Factory:
-    """Creates rows directly, for tests that are not about the forms."""
-
-    def __init__(self, app):
-        self.app = app
-        self._n = count(1)
-
-    def user(self, email=None, password=PASSWORD, site_role="member", confirmed=True, **fields):
-        """A member whose address is confirmed (confirmed=False: one who has just
-        registered and not yet followed the link)."""
-        from kb.models import User, utcnow
-
-        with self.app.app_context():
-            n = next(self._n)
-            user = User(
-                email=(email or f"medlem{n}@example.se").lower(),
-                display_name=fields.pop("display_name", f"Medlem {n}"),
-                site_role=site_role,
-                professional_role=fields.pop("professional_role", "lonechef"),
-                email_confirmed_at=utcnow() if confirmed else None,
-                **fields,
-            )
-            user.set_password(password, method=self.app.config["PASSWORD_HASH_METHOD"])
-            db.session.add(user)
-            db.session.commit()
-            return user.id
-
-    def system(self, slug=None, name=None, **fields):
-        from kb.models import PayrollSystem
-
-        with self.app.app_context():
-            n = next(self._n)
-            system = PayrollSystem(
-                slug=slug or f"system-{n}",
-                name=name or f"System {n}",
-                vendor=fields.pop("vendor", "Leverantör AB"),
-                **fields,
-            )
-            db.session.add(system)
-            db.session.commit()
-            return system.id
-
-    def experience(self, author_id, system_id, **fields):
-        from kb.models import Experience
-
-        values = {
-            "sector": "kommun",
-            "size_band": "1000-4999",
-            "reviewer_role": "lonechef",
-            "usage_status": "current",
-            "satisfaction": 4,
-            "title": "Stabil lönekörning men krånglig semesterberäkning",
-            "pros": "Lönekörningen fungerar.",
-            "cons": "Semesterberäkningen kräver handpåläggning.",
-        }
-        values.update(fields)
-        with self.app.app_context():
-            experience = Experience(author_id=author_id, system_id=system_id, **values)
-            db.session.add(experience)
-            db.session.commit()
-            return experience.id
-
-
 @pytest.fixture
 def factory(app):
     return Factory(app)
 
 
-class Auth:
-    """Logs in and out through the real forms, CSRF included."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def login(self, email, password=PASSWORD, follow_redirects=False, next_url=None):
-        url = "/auth/login" + (f"?next={next_url}" if next_url else "")
-        page = self.client.get(url)
-        return self.client.post(
-            url,
-            data={"email": email, "password": password, "csrf_token": csrf_token(page)},
-            follow_redirects=follow_redirects,
-        )
-
-    def logout(self):
-        page = self.client.get("/")
-        return self.client.post("/auth/logout", data={"csrf_token": csrf_token(page)})
-
-
 @pytest.fixture
 def auth(client):
     return Auth(client)
-
-
-def outbox(app, **where) -> list:
-    """The mails kb has queued (kb.models.OutboxMail), oldest first, as plain objects:
-    recipient, subject, text, html, headers, kind, status."""
-    import json
-    from types import SimpleNamespace
-
-    from sqlalchemy import select
-
-    from kb.models import OutboxMail
-
-    with app.app_context():
-        query = select(OutboxMail).order_by(OutboxMail.id)
-        for name, value in where.items():
-            query = query.where(getattr(OutboxMail, name) == value)
-        return [SimpleNamespace(id=m.id, recipient=m.recipient, subject=m.subject,
-                                text=m.text_body, html=m.html_body, kind=m.kind,
-                                status=m.status, attempts=m.attempts,
-                                headers=json.loads(m.headers))
-                for m in db.session.scalars(query)]
-
-
-def link_in(text: str, path: str) -> str:
-    """The first absolute link in a mail's text whose path starts with `path`."""
-    match = re.search(r"https?://[^\s/]+(" + re.escape(path) + r"[^\s>]*)", text)
-    assert match, f"no link to {path} in:\n{text}"
-    return match.group(1)
-
-
-def main_content(response) -> str:
-    """The page's main content, without the header that names the logged-in member."""
-    return response.text.split('id="innehall"', 1)[1]

@@ -21,7 +21,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from kb.changelog.table import EXPERIENCE, SYSTEM, ChangeLogEntry
-from kb.dates import utcnow
+from kb.core.dates import utcnow
 from kb.models import Experience, PayrollSystem, User
 
 log = logging.getLogger(__name__)

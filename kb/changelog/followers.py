@@ -15,10 +15,10 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from kb import sql
 from kb.changelog.reading import Cursor
 from kb.changelog.table import ChangeLogFollower
-from kb.dates import utcnow
+from kb.core.dates import utcnow
+from kb.database import sql
 
 F = ChangeLogFollower
 

@@ -16,11 +16,11 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from kb import sql
 from kb.changelog import followers, state
 from kb.changelog.reading import Cursor
 from kb.changelog.table import ChangeLogEntry, ChangeLogState
-from kb.dates import utcnow
+from kb.core.dates import utcnow
+from kb.database import sql
 
 KEEP_NEWEST = 1000
 BATCH = 10_000

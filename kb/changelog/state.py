@@ -14,10 +14,10 @@ import secrets
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from kb import sql
 from kb.changelog.reading import Cursor
 from kb.changelog.table import ChangeLogState
-from kb.dates import utcnow
+from kb.core.dates import utcnow
+from kb.database import sql
 
 ROW_ID = 1
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, FetchedValue, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb.dates import utcnow
+from kb.core.dates import utcnow
 from kb.extensions import db
 
 # What a row names: re-read this object and project what is there now.

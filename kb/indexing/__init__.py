@@ -23,28 +23,27 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kb import changelog, sql
+from kb import changelog
 from kb.changelog import followers
-from kb.dates import utcnow
+from kb.core.dates import utcnow
+from kb.database import sql
 from kb.extensions import db, search_index
-from kb.indexing import upkeep, validity
+from kb.indexing import merging, state, upkeep, validity
 from kb.indexing.documents import document, rows, system_texts
 from kb.indexing.rebuilding import rebuild
 from kb.models import Experience
-from kb.search import IndexStore, delete_documents, update_documents
+from kb.search import Changes, IndexStore
 from kb.search.index import describe_error
 
 log = logging.getLogger(__name__)
 
-__all__ = ["after_commit", "catch_up", "document", "drain", "follow", "merge_segments",
-           "rebuild", "status"]
+__all__ = ["after_commit", "catch_up", "document", "drain", "follow",
+           "last_drain_error", "merge_segments", "rebuild", "status"]
 
 BATCH = 5000
-# Segments the index may have before a merge of the small ones is wanted (web
-# requests do it after their response is sent) ...
+# Segments the index may have before the small ones are merged (kb.indexing.merging:
+# in a thread of its own in a web process, one process of the server at a time).
 MERGE_AT_SEGMENTS = 6
-# ... and the number at which the drain merges at once, wherever it runs.
-MERGE_NOW_AT_SEGMENTS = 16
 # A search applies changes other processes logged at most this often.
 CATCH_UP_SECONDS = 1.0
 # A follower with nothing to apply tells the change log it is alive this often.
@@ -71,7 +70,7 @@ def _experience_ids(session: Session, entries) -> set[int]:
     return ids
 
 
-def apply_ids(writer, session: Session, ids: set[int]) -> None:
+def apply_ids(changes: Changes, session: Session, ids: set[int]) -> None:
     """Index what the database holds now for these experiences (idempotent)."""
     systems = system_texts(session)
     found = set()
@@ -79,8 +78,8 @@ def apply_ids(writer, session: Session, ids: set[int]) -> None:
     for row in rows(session, ids):
         found.add(row.id)
         documents.append(document(row, systems))
-    update_documents(writer, documents)
-    delete_documents(writer, ids - found)
+    changes.update(documents)
+    changes.delete(ids - found)
 
 
 def drain(batch: int = BATCH, wait: float = 0.0, merge: bool = True) -> int:
@@ -92,26 +91,28 @@ def drain(batch: int = BATCH, wait: float = 0.0, merge: bool = True) -> int:
     documents, so requests leave it until their response is sent."""
     applied = 0
     index = store()
-    with index.try_writer(wait) as (writer, path):
-        index.lock_was_busy = writer is None
-        if writer is None:
+    known = state.of(index)
+    with index.try_writer(wait) as changes:
+        known.lock_was_busy = changes is None
+        if changes is None:
             return 0
+        path = changes.path
         with Session(db.engine) as session:
             cursor = changelog.Cursor.from_dict(IndexStore.read_cursor(path))
             entries = changelog.entries_after(session, cursor, batch)
             if not entries:
-                writer.cancel()
-                if index.drain_error is not None:  # this drain went well: it is over
+                changes.cancel()
+                if known.drain_error is not None:  # this drain went well: it is over
                     _heard_from(session, index, path, cursor)
                 return 0
             while entries:
-                apply_ids(writer, session, _experience_ids(session, entries))
+                apply_ids(changes, session, _experience_ids(session, entries))
                 applied += len(entries)
                 cursor = entries[-1].cursor
                 if len(entries) < batch:
                     break
                 entries = changelog.entries_after(session, cursor, batch)
-            writer.commit(merge=merge)
+            changes.commit(merge=merge)
             IndexStore.write_cursor(path, cursor.as_dict())
             _heard_from(session, index, path, cursor)
     return applied
@@ -126,35 +127,39 @@ def _heard_from(session: Session, index: IndexStore, path: str,
             index.current_path() == path:
         followers.register(session, name, cursor)
     session.commit()
-    index.drain_error = None
-    index.last_heartbeat = time.monotonic()
+    known = state.of(index)
+    known.drain_error = None
+    known.last_heartbeat = time.monotonic()
 
 
 def _note_failure(index: IndexStore, error: Exception) -> None:
     """Keep a failed drain's error for /healthz: in this process, and with the
     generation's follower row for the other processes and `kb index-status`."""
-    index.drain_error = (time.time(), describe_error(error))
+    known = state.of(index)
+    known.drain_error = (time.time(), describe_error(error))
     path = index.current_path()
     if path is None:
         return
     try:
         with Session(db.engine) as session:
             followers.heard_from(session, validity.follower_name(path),
-                                 error=index.drain_error[1])
+                                 error=known.drain_error[1])
             session.commit()
     except Exception:  # the database may be what failed; this process still knows
         log.debug("Could not record the drain failure.", exc_info=True)
 
 
+def last_drain_error() -> str | None:
+    """Why this process's last drain failed, until a drain succeeds (None: it did not)."""
+    error = state.of(store()).drain_error
+    return error[1] if error is not None else None
+
+
 def merge_segments() -> bool:
-    """Merge small segments (Whoosh's default policy) if the lock is free now."""
+    """Merge small segments (Whoosh's default policy) now, unless another process or
+    thread is merging or the write lock stays taken."""
     index = store()
-    index.merge_wanted = False
-    with index.try_writer() as (writer, _path):
-        if writer is None:
-            return False
-        writer.commit(merge=True)
-        return True
+    return merging.merge(index)
 
 
 def follow() -> None:
@@ -175,11 +180,8 @@ def follow() -> None:
         if not drain(merge=False) and not _settle(index, verdict):
             _heartbeat(index, verdict)
             return
-        segments = index.segment_count()
-        if segments >= MERGE_NOW_AT_SEGMENTS:
-            merge_segments()
-        elif segments >= MERGE_AT_SEGMENTS:
-            index.merge_wanted = True
+        if index.segment_count() >= MERGE_AT_SEGMENTS:
+            merging.soon(index)
     except Exception as error:  # the change log keeps the work for the next drain
         _note_failure(index, error)
         log.exception("Applying the change log to the search index failed; it stays logged.")
@@ -200,7 +202,7 @@ def _settle(index: IndexStore, verdict: validity.Verdict) -> int:
     by a few milliseconds. A drain that found only such young changes tries again for
     up to SETTLE_SECONDS, so a member's own submission is searchable when its page
     answers. Returns rows applied."""
-    if index.lock_was_busy or not sql.postgres(db.engine):
+    if state.of(index).lock_was_busy or not sql.postgres(db.engine):
         return 0
     deadline = time.monotonic() + SETTLE_SECONDS
     while time.monotonic() < deadline:
@@ -218,7 +220,7 @@ def _settle(index: IndexStore, verdict: validity.Verdict) -> int:
 
 def _heartbeat(index: IndexStore, verdict: validity.Verdict) -> None:
     """Nothing to apply: tell the change log this follower is alive, now and then."""
-    if verdict.wrong or time.monotonic() - index.last_heartbeat < HEARTBEAT_SECONDS:
+    if verdict.wrong or time.monotonic() - state.of(index).last_heartbeat < HEARTBEAT_SECONDS:
         return
     with Session(db.engine) as session:
         cursor = changelog.Cursor.from_dict(IndexStore.read_cursor(verdict.path))
@@ -234,11 +236,11 @@ def after_commit() -> None:
 def catch_up() -> None:
     """Changes logged by other processes (or left by a crash) reach this index at
     the next search, at most once a second per index and process."""
-    index = store()
+    known = state.of(store())
     now = time.monotonic()
-    if now - index.last_catch_up < CATCH_UP_SECONDS:
+    if now - known.last_catch_up < CATCH_UP_SECONDS:
         return
-    index.last_catch_up = now
+    known.last_catch_up = now
     follow()
 
 

@@ -32,8 +32,8 @@ def reindex_command(all_servers: bool) -> None:
 def index_status_command() -> None:
     """Rows in the database, documents in the index, changes waiting, and what /healthz
     would say; exit 1 when the index does not agree with the database or is unhealthy."""
-    from kb import health
     from kb.indexing import status
+    from kb.operations import health
 
     info = status()
     report = health.report()

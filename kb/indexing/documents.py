@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
+from kb.core.vocab import CAPABILITIES, CONTEXT_FIELDS, SUB_RATINGS
 from kb.models import Experience, PayrollSystem, experience_network
 from kb.models.experiences import TEXT_FIELDS
-from kb.vocab import CONTEXT_FIELDS
 
 BATCH = 1000
 
@@ -17,8 +17,12 @@ COLUMNS = (
     "id", "author_id", "system_id", "switched_from_id", "considering_switch_to_id",
     "sector", "size_band", "reviewer_role", "usage_status", "satisfaction",
     "visibility", "moderation_state", "created_at", "helpful_count", "confirmed_at",
-    *TEXT_FIELDS,
+    "contract_end_year", "contract_audience", *TEXT_FIELDS,
 )
+# The structured answers (kb.search.judgements): the capability levels, the ratings.
+CAPABILITY_COLUMNS = tuple(f"cap_{key}" for key in CAPABILITIES)
+RATING_COLUMNS = tuple(f"rating_{key}" for key in SUB_RATINGS)
+ANSWER_COLUMNS = (*CAPABILITY_COLUMNS, *RATING_COLUMNS)
 
 
 def system_texts(session: Session) -> dict[int, tuple[str, str]]:
@@ -49,6 +53,8 @@ def document(row, systems: dict[int, tuple[str, str]]) -> dict:
         "system_names": systems.get(row.system_id, ("", ""))[0],
         "other_systems": others,
         "system_id": str(row.system_id),
+        "switched_from_id": str(row.switched_from_id) if row.switched_from_id else None,
+        "contract_end": contract_end(row),
         **{field.column: getattr(row, field.column) or "" for field in CONTEXT_FIELDS},
         "visibility": row.visibility,
         "state": row.moderation_state,
@@ -58,7 +64,19 @@ def document(row, systems: dict[int, tuple[str, str]]) -> dict:
         "created": row.created_at,
         "helpful": row.helpful_count or 0,
         "confirmed": row.confirmed_at or row.created_at,
+        **{name: getattr(row, name) or "unknown" for name in CAPABILITY_COLUMNS},
+        **{name: getattr(row, name) or 0 for name in RATING_COLUMNS},
     }
+
+
+def contract_end(row) -> str | None:
+    """The year the contract ends as the index carries it: only where its facts are read
+    by whoever reads the experience (contract audience "same", kb.access.procurement),
+    so a filter tells nobody what they may not see; a year alone names no one, so an
+    anonymous experience's is carried too. None: absent from the index."""
+    if row.contract_end_year is None or (row.contract_audience or "same") != "same":
+        return None
+    return str(row.contract_end_year)
 
 
 def rows(session: Session, ids: Iterable[int] | None = None, low: int = 0,
@@ -70,7 +88,8 @@ def rows(session: Session, ids: Iterable[int] | None = None, low: int = 0,
         .where(experience_network.c.experience_id == Experience.id)
         .scalar_subquery().label("network_ids")
     )
-    columns = [*(getattr(Experience, name) for name in COLUMNS), shared_with]
+    columns = [*(getattr(Experience, name) for name in (*COLUMNS, *ANSWER_COLUMNS)),
+               shared_with]
     if ids is not None:
         ids = sorted(ids)
         for start in range(0, len(ids), BATCH):

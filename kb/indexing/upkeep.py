@@ -21,7 +21,7 @@ import time
 
 from flask import current_app
 
-from kb import background
+from kb.operations import background
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@
   to one .eml file each in instance/mail/.
 """
 
-from kb.mail.composing import link, render
+from kb.mail.composing import base_url, link, render
 from kb.mail.outbox import queue, register_session_events, status
 from kb.mail.sending import cleanup, send_due
 
-__all__ = ["cleanup", "link", "queue", "register_session_events", "render", "send_due",
+__all__ = ["base_url", "cleanup", "link", "queue", "register_session_events", "render", "send_due",
            "status"]

@@ -11,7 +11,8 @@ from flask_mailman import make_msgid
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from kb.dates import utcnow
+from kb.core import text
+from kb.core.dates import utcnow
 from kb.extensions import db
 from kb.mail.composing import render
 from kb.models.mail import FAILED, SENDING, WAITING, OutboxMail
@@ -33,7 +34,7 @@ def queue(kind: str, recipient: str, subject: str, template: str, *,
         kind=kind,
         user_id=user_id,
         recipient=recipient,
-        subject=" ".join(subject.split())[:300],  # no line breaks in a header
+        subject=text.single_line(subject)[:300],  # no line break in a header
         text_body=rendered.text,
         html_body=rendered.html,
         headers=json.dumps(headers or {}, ensure_ascii=False),
@@ -57,7 +58,7 @@ def _message_domain() -> str:
 def _after_commit(session: Session) -> None:
     if not session.info.pop(QUEUED_KEY, False) or not has_app_context():
         return
-    from kb import background
+    from kb.operations import background
 
     try:
         jobs = background.find(current_app)

@@ -26,7 +26,7 @@ from flask import current_app
 from flask_mailman import EmailMultiAlternatives
 from sqlalchemy import and_, delete, or_, select, update
 
-from kb.dates import utcnow
+from kb.core.dates import utcnow
 from kb.extensions import db, mail
 from kb.models.mail import FAILED, SENDING, SENT, WAITING, OutboxMail
 

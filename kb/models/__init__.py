@@ -4,7 +4,7 @@ Import them from here (`from kb.models import Experience`): importing this packa
 registers every table with the metadata, which migrations and tests rely on.
 """
 
-from kb.dates import utcnow
+from kb.core.dates import utcnow
 from kb.models.catalogue import PayrollSystem
 from kb.models.community import Comment, Follow, HelpfulVote, Notification
 from kb.models.drafts import ExperienceDraft
@@ -23,15 +23,23 @@ from kb.models.networks import (
     experience_network,
     meeting_system,
 )
+from kb.models.procurement import (
+    ContractHistory,
+    ProcurementMessage,
+    ProcurementOpening,
+    ProcurementRequirement,
+)
 from kb.models.survey import SurveyAnswer, SurveyImport
 from kb.models.throttling import RateLimitCounter
 
 __all__ = [
-    "AuditLog", "Comment", "Experience", "ExperienceDraft", "Flag", "Follow", "HelpfulVote",
+    "AuditLog", "Comment", "ContractHistory", "Experience", "ExperienceDraft", "Flag", "Follow",
+    "HelpfulVote",
     "InviteCode",
     "experience_network", "MailPreference", "Meeting", "meeting_system", "MeetingItem",
     "MeetingResponse", "Network", "NetworkInvite", "NetworkMembership", "NetworkQuestion",
     "Notification", "NotificationMail", "Organisation", "OutboxMail", "PayrollSystem",
+    "ProcurementMessage", "ProcurementOpening", "ProcurementRequirement",
     "RateLimitCounter", "SatisfactionHistory", "SurveyAnswer", "SurveyImport", "User",
     "utcnow",
 ]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb.dates import utcnow
+from kb.core.dates import utcnow
 from kb.extensions import db
 
 if TYPE_CHECKING:
@@ -32,6 +32,11 @@ class PayrollSystem(db.Model):
     # The member who proposed a missing system (status "pending").
     proposed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # A system a network's survey named (kb.networks.survey): while pending, the
+    # members of that network see it too (kb.access.catalogue).
+    proposed_network_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

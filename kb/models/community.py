@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb.dates import utcnow
+from kb.core.dates import utcnow
+from kb.core.vocab import ModerationState
 from kb.extensions import db
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class Comment(db.Model):
         ForeignKey("comment.id", ondelete="CASCADE"), index=True
     )
     body: Mapped[str] = mapped_column(Text)
-    moderation_state: Mapped[str] = mapped_column(String(12), default="published")
+    moderation_state: Mapped[str] = mapped_column(String(12), default=ModerationState.PUBLISHED)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
@@ -43,6 +44,24 @@ class Comment(db.Model):
     replies: Mapped[list[Comment]] = relationship(
         back_populates="parent", order_by="Comment.created_at"
     )
+
+    @property
+    def is_published(self) -> bool:
+        return self.moderation_state == ModerationState.PUBLISHED
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.moderation_state == ModerationState.HIDDEN
+
+    @property
+    def is_unconfirmed(self) -> bool:
+        """Waiting for its author to confirm their address."""
+        return self.moderation_state == ModerationState.UNCONFIRMED
+
+    @property
+    def is_deleted(self) -> bool:
+        """A question its author removed, kept for its answers."""
+        return self.moderation_state == ModerationState.DELETED
 
 
 class HelpfulVote(db.Model):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb.dates import utcnow
+from kb.core.dates import utcnow
 from kb.extensions import db
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,8 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb import swedish, vocab
-from kb.dates import utcnow
+from kb.core import swedish, vocab
+from kb.core.dates import utcnow
 from kb.extensions import db
 
 if TYPE_CHECKING:
@@ -33,6 +34,37 @@ def _rating_check(column: str, low: int, high: int) -> CheckConstraint:
         f"{column} IS NULL OR ({column} >= {low} AND {column} <= {high})",
         name=f"{column}_range",
     )
+
+
+@dataclass(frozen=True)
+class AuthorContext:
+    """Who wrote an experience, as far as one reader may know (Experience.author_context).
+
+    role, sector and size_band are codes (kb.core.vocab) and always shown; name,
+    organisation and employees_paid are None when withheld (or not known).
+    `withheld_from_others`: the experience is anonymous and this reader – its author or
+    a moderator – sees what nobody else does; a page showing it says so."""
+
+    role: str
+    sector: str
+    size_band: str
+    name: str | None = None
+    organisation: str | None = None
+    employees_paid: int | None = None
+    withheld_from_others: bool = False
+
+    @property
+    def description(self) -> str:
+        """Role, sector and size band, as a sentence shows them: "Lönechef, kommun,
+        1 000–4 999 anställda"."""
+        return (f"{vocab.label(vocab.PROFESSIONAL_ROLES, self.role)}, "
+                f"{vocab.label(vocab.SECTORS, self.sector).lower()}, "
+                f"{vocab.label(vocab.SIZE_BANDS, self.size_band)}")
+
+    @property
+    def label(self) -> str:
+        """The name where it may be shown, else role, sector and size band."""
+        return self.name or self.description
 
 
 # The member's own words: the title first, then pros, cons, tips, free text and the
@@ -93,6 +125,9 @@ class Experience(db.Model):
     )
     switch_reason: Mapped[str] = mapped_column(Text, default="")
     go_live_months: Mapped[int | None] = mapped_column(Integer)
+    # How satisfied the organisation was with the system it left, when it left (1-5;
+    # only with switched_from): a switch journey's "before" (kb.stats.journeys).
+    previous_satisfaction: Mapped[int | None] = mapped_column(Integer)
     considering_switch_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("payroll_system.id", ondelete="SET NULL"), index=True
     )
@@ -104,9 +139,22 @@ class Experience(db.Model):
     tips: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
 
+    # The contract behind the answer (kb.procurement.contracts; all optional): when it
+    # ends, its options to extend, how it was procured (vocab.PROCUREMENT_ROUTES) and
+    # with whom, the next planned procurement, and who may read these facts
+    # (vocab.CONTRACT_AUDIENCES, never more than read the experience).
+    contract_end_year: Mapped[int | None] = mapped_column(Integer)
+    contract_end_month: Mapped[int | None] = mapped_column(Integer)
+    contract_extension: Mapped[str] = mapped_column(String(60), default="")
+    procurement_route: Mapped[str | None] = mapped_column(String(20))
+    procured_with: Mapped[str] = mapped_column(String(300), default="")
+    next_procurement_year: Mapped[int | None] = mapped_column(Integer)
+    contract_audience: Mapped[str] = mapped_column(String(10), default="same")
+
     visibility: Mapped[str] = mapped_column(String(10), default="public")
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    moderation_state: Mapped[str] = mapped_column(String(12), default="published")
+    moderation_state: Mapped[str] = mapped_column(String(12),
+                                                  default=vocab.ModerationState.PUBLISHED)
     # Why a moderator held back or hid it; shown to the author.
     moderation_note: Mapped[str] = mapped_column(Text, default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -139,6 +187,8 @@ class Experience(db.Model):
         _rating_check("satisfaction", 1, 5),
         *(_rating_check(f"rating_{key}", 1, 5) for key in vocab.SUB_RATINGS),
         _rating_check("recommend", 0, 10),
+        _rating_check("contract_end_month", 1, 12),
+        _rating_check("previous_satisfaction", 1, 5),
         # The system page lists a system's published experiences newest first, under
         # the profile's filters: checked in the index while walking it, not in the rows.
         Index("ix_experience_system_newest", "system_id", "moderation_state", "created_at", "id",
@@ -175,18 +225,54 @@ class Experience(db.Model):
     def capability(self, key: str) -> str:
         return getattr(self, f"cap_{key}")
 
+    def author_context(self, *, privileged: bool = False) -> AuthorContext:
+        """What of the author may be shown. Everything when the experience is named; when
+        it is anonymous, role, sector and size band alone – no name, no organisation, no
+        exact number of employees paid – unless `privileged` (the author themself or a
+        moderator: kb.access.policy.author_context decides, and pages mark it)."""
+        hidden = self.anonymous and not privileged
+        survey = self.is_survey_answer and self.author_id is None
+        # Read the organisation only where it is shown: lists of anonymous experiences
+        # then cost no query per row.
+        organisation = None
+        if (survey or not hidden) and self.organisation is not None and self.organisation.name:
+            organisation = self.organisation.name.strip()
+        if survey:
+            # The organisation's answer in a network's survey, named by the leader's sheet.
+            name = f"{organisation} – {self.survey_label}" if organisation and not hidden \
+                else self.survey_label
+        else:
+            name = self.author.display_name if self.author is not None and not hidden else None
+        return AuthorContext(
+            role=self.reviewer_role, sector=self.sector, size_band=self.size_band, name=name,
+            organisation=None if hidden else organisation,
+            employees_paid=None if hidden else self.employees_paid,
+            withheld_from_others=self.anonymous and privileged,
+        )
+
+    @property
+    def public_context(self) -> AuthorContext:
+        """What everybody may see of the author: the one rule behind every page, list,
+        search result, export, mail and API answer that does not know its reader."""
+        return self.author_context()
+
     @property
     def author_label(self) -> str:
         """How the author is shown: by name, or by role, sector and size only."""
-        if self.is_survey_answer and self.author is None:
-            return self.named_author
-        if self.anonymous or self.author is None:
-            return (
-                f"{vocab.label(vocab.PROFESSIONAL_ROLES, self.reviewer_role)}, "
-                f"{vocab.label(vocab.SECTORS, self.sector).lower()}, "
-                f"{vocab.label(vocab.SIZE_BANDS, self.size_band)}"
-            )
-        return self.author.display_name
+        return self.public_context.label
+
+    @property
+    def is_published(self) -> bool:
+        return self.moderation_state == vocab.ModerationState.PUBLISHED
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for a moderator."""
+        return self.moderation_state == vocab.ModerationState.PENDING
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.moderation_state == vocab.ModerationState.HIDDEN
 
     @property
     def is_survey_answer(self) -> bool:
@@ -201,10 +287,7 @@ class Experience(db.Model):
     def named_author(self) -> str | None:
         """The author's name, unless they chose to be anonymous; for a survey answer, the
         organisation the sheet names and where the answer comes from."""
-        if self.is_survey_answer and self.author is None:
-            organisation = self.organisation.name if self.organisation is not None else ""
-            return f"{organisation} – {self.survey_label}" if organisation else self.survey_label
-        return None if self.anonymous or self.author is None else self.author.display_name
+        return self.public_context.name
 
     @property
     def years_in_use(self) -> int | None:

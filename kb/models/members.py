@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kb.dates import utcnow
+from kb.core.dates import utcnow
 from kb.extensions import db
 
 if TYPE_CHECKING:
@@ -26,12 +26,18 @@ def new_session_token() -> str:
 
 
 class Organisation(db.Model):
+    """An organisation members work at. Its name is what a member typed; what makes it
+    known is its e-mail domain, set by a moderator (see kb.accounts.organisations)."""
+
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     sector: Mapped[str] = mapped_column(String(20))
     size_band: Mapped[str] = mapped_column(String(20))
+    # The domain of its members' work addresses ("kungalv.se"), lower-case; one
+    # organisation a domain. A confirmed address there verifies a member's link to it.
+    email_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
 
     members: Mapped[list[User]] = relationship(back_populates="organisation")
 
@@ -49,6 +55,15 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
+    # How the member's link to their organisation was verified (never by typing its
+    # name): "domain" (a confirmed address at its e-mail domain), "leader" (a verified
+    # leader of one of their networks) or "moderator"; by whom, where a person did.
+    # Empty while it is not verified. See kb.accounts.organisations.
+    organisation_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    organisation_verified_by: Mapped[str | None] = mapped_column(String(10))
+    organisation_verified_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -59,6 +74,8 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
+    organisation_verifier: Mapped[User | None] = relationship(
+        remote_side=[id], foreign_keys=[organisation_verified_by_id])
     experiences: Mapped[list[Experience]] = relationship(back_populates="author")
 
     @staticmethod

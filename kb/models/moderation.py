@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb.dates import utcnow
+from kb.core.dates import utcnow
 from kb.extensions import db
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb.dates import utcnow
+from kb.core.dates import utcnow
 from kb.extensions import db
 
 if TYPE_CHECKING:
@@ -81,7 +81,8 @@ class Network(db.Model):
 
 
 class NetworkMembership(db.Model):
-    """One member's place in one network: requested, active (member or leader), or gone."""
+    """One member's place in one network: requested, active (member or leader), or gone
+    (which of these counts as being in the network: kb.access.membership)."""
 
     __tablename__ = "network_membership"
 
@@ -105,17 +106,11 @@ class NetworkMembership(db.Model):
         Index("ix_network_membership_network_status", "network_id", "status"),
     )
 
-    @property
-    def is_active(self) -> bool:
-        return self.status == ACTIVE
-
-    @property
-    def is_leader(self) -> bool:
-        return self.status == ACTIVE and self.role == LEADER
-
 
 class NetworkInvite(db.Model):
-    """A single-use link a leader creates to let one person into the network."""
+    """A single-use link a leader creates to let one person into the network: a link the
+    leader passes on, or an invitation mailed to one address (`email`), which only the
+    member with that confirmed address can use (kb.networks.invitations)."""
 
     __tablename__ = "network_invite"
 
@@ -132,9 +127,21 @@ class NetworkInvite(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL"))
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A mailed invitation: the address it was sent to (lower case) and the name the
+    # leader pasted with it; None for a link the leader passes on.
+    email: Mapped[str | None] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    # "Skicka igen" mails a new link and ends this one (revoked_at), pointing here to it.
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_invite.id", ondelete="SET NULL"))
 
     network: Mapped[Network] = relationship()
     used_by: Mapped[User | None] = relationship(foreign_keys=[used_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    __table_args__ = (
+        Index("ix_network_invite_network_email", "network_id", "email"),
+    )
 
 
 class Meeting(db.Model):

@@ -2,9 +2,10 @@
 
 A leader's upload is kept in the database from the moment it arrives (the bytes, not a
 temporary file), so the mapping and the preview can be worked on over several requests
-and nothing the leader submitted is lost. Each organisation of a network has one
-SurveyAnswer: its identity across sheets, pointing at the experience that holds its
-current answer.
+and nothing the leader submitted is lost. The file is read once, on arrival: its rows
+are kept beside it (`sheet`, JSON), and every later step works from them. Each
+organisation of a network has one SurveyAnswer: its identity across sheets, pointing at
+the experience that holds its current answer.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb.dates import utcnow
+from kb.core.dates import utcnow
 from kb.extensions import db
 
 if TYPE_CHECKING:
@@ -36,15 +37,33 @@ class SurveyImport(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # The file as uploaded (up to 5 MB: loaded only when asked for).
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # The rows read from it on arrival (kb.networks.survey.sheets.Sheet as JSON); empty
+    # for an upload from before they were kept, until it is next opened.
+    sheet: Mapped[str | None] = mapped_column(Text, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
     # The leader's mapping of columns, scale, defaults and unknown systems (JSON).
     mapping: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A confirmation holds the upload from this moment while it writes, so that one of
+    # several racing confirmations writes (kb.networks.survey.importing).
+    confirming_since: Mapped[datetime | None] = mapped_column(DateTime)
     imported_at: Mapped[datetime | None] = mapped_column(DateTime)
     imported_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Who the leader chose to share the answers with. The answers are written shared
+    # with the network only, whatever the choice; "members" or "public" waits for a
+    # moderator (review_state "pending") and widens them when approved.
     visibility: Mapped[str | None] = mapped_column(String(10))
+    # None: no review needed (not confirmed, or for the network only); "pending",
+    # "approved", "declined", or "superseded" (a later import took every answer over).
+    review_state: Mapped[str | None] = mapped_column(String(10), index=True)
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The moderator's reason, shown to the network's leaders.
+    review_note: Mapped[str | None] = mapped_column(Text)
     # What confirming wrote: answers new, changed, unchanged, and rows left out.
     rows_created: Mapped[int] = mapped_column(Integer, default=0)
     rows_updated: Mapped[int] = mapped_column(Integer, default=0)
@@ -53,6 +72,8 @@ class SurveyImport(db.Model):
 
     network: Mapped[Network] = relationship()
     uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+    imported_by: Mapped[User | None] = relationship(foreign_keys=[imported_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
     @property
     def is_imported(self) -> bool:

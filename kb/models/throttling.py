@@ -1,5 +1,5 @@
-"""Attempt counters of the throttled forms (login, registration), shared by every
-process that serves kb (kb.throttling)."""
+"""Attempt counters of the throttled forms (login, registration, password reset),
+shared by every process that serves kb (kb.accounts.throttling)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from kb.extensions import db
 
 
 class RateLimitCounter(db.Model):
-    """Attempts in one fixed window of one limit for one key (an e-mail address or a
-    client address), and when the window ends (epoch seconds)."""
+    """Attempts in one fixed window of one limit for one key, and when the window ends
+    (epoch seconds). The key names the limit and a fixed-length hash of an e-mail
+    address or a client address (kb.accounts.views.throttle), never the address itself; any
+    key longer than 128 characters is stored as its SHA-256 (kb.accounts.throttling)."""
 
     __tablename__ = "rate_limit_counter"
 

@@ -28,15 +28,7 @@ ABBREVIATIONS = {
     "tfa": "trygghetsförsäkring vid arbetsskada",
 }
 
-# A one-word long form back to its abbreviation (`arbetsgivardeklaration` -> `agi`).
-_BACK = {long.lower(): short for short, long in ABBREVIATIONS.items() if " " not in long}
-
 
 def long_form(word: str) -> str | None:
     """What an abbreviation (any case) stands for, or None."""
     return ABBREVIATIONS.get(word.lower())
-
-
-def abbreviation_of(word: str) -> str | None:
-    """The abbreviation of a one-word long form (lower case), or None."""
-    return _BACK.get(word.lower())

@@ -16,22 +16,24 @@ occur; other queries this module does not know are evaluated by Whoosh.
 from __future__ import annotations
 
 import heapq
+import itertools
 import threading
 
 import numpy as np
 from whoosh import query as wq
 
-from kb.lru import LeastRecentlyUsed
+from kb import config as default_config
+from kb.core.lru import LeastRecentlyUsed
 from kb.search import whoosh_internals
 from kb.search.analysis import JOIN
 
-# Term masks kept per segment (most recently used first out when full).
-MAX_TERMS_PER_SEGMENT = 2048
-# Postings (ids and weights, for relevance) kept per segment, in bytes.
-MAX_POSTINGS_BYTES_PER_SEGMENT = 48 * 1024 * 1024
-# Per-segment caches kept in this process (a segment no longer in use goes
-# out once newer ones push it out).
-MAX_SEGMENTS = 64
+# Everything cached per segment and per searcher (term and phrase masks, postings,
+# field lengths, columns, sorted orders, lexicons) shares one least-recently-used
+# store per process with this byte budget, however many segments the index has
+# (`set_budget`; the app sets it from SEARCH_CACHE_MB). Segments never change, so
+# what is kept for one stays valid across searchers: a write adds a small segment
+# and leaves the others' entries in place. Until an app sets it: kb/config.py's default.
+DEFAULT_BUDGET_BYTES = default_config.SEARCH_CACHE_MB * 1024 * 1024
 # Below this many matching documents the sorted orders sort the matches
 # themselves instead of walking the precomputed order.
 SORT_MATCHES_BELOW = 4096
@@ -61,46 +63,115 @@ def mask_to_ids(mask: int) -> list[int]:
     return np.flatnonzero(mask_to_bools(mask, mask.bit_length())).tolist()
 
 
+# The one store ---------------------------------------------------------------------
+
+
+def _size(value) -> int:
+    """Roughly the bytes a cached value holds (what the budget counts)."""
+    if isinstance(value, int):
+        return 32 + value.bit_length() // 8
+    if isinstance(value, np.ndarray):
+        return 112 + value.nbytes
+    if isinstance(value, tuple):
+        return 64 + sum(_size(part) for part in value)
+    if isinstance(value, list):
+        if value and isinstance(value[0], str):
+            return 64 + sum(57 + len(word) for word in value)
+        return 64 + 36 * len(value)  # a pointer and (mostly) an int object per entry
+    return 64
+
+
+class _Store:
+    """The process's search caches: one LRU with one byte budget. Keys start with
+    the segment's key (kb.search.whoosh_internals.segment_key) or a searcher's token."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.values = LeastRecentlyUsed(budget=budget, size=_size)
+
+    def get(self, key):
+        return self.values.get(key)
+
+    def put(self, key, value):
+        return self.values.put(key, value)
+
+    def keep_only(self, owners: set) -> None:
+        """Forget what belongs to segments (or searchers) of the same kind of index as
+        `owners` (each (directory, id)) but not in `owners`: on disk, every other
+        directory (older generations, merged-away segments); in memory, other
+        entries of the same storage. Indexes in memory (a network's questions) and
+        the index on disk never push each other's entries out this way."""
+        folders = {owner[0] for owner in owners}
+        on_disk = any(isinstance(folder, str) for folder in folders)
+
+        def kept(key) -> bool:
+            folder = key[0][0]
+            if key[0] in owners:
+                return True
+            return not isinstance(folder, str) if on_disk else folder not in folders
+
+        self.values.keep_only({key for key in self.values if kept(key)})
+
+    def size(self) -> int:
+        """The bytes held now, as the budget counts them."""
+        return sum(_size(value) for value in (self.values.get(key) for key in self.values)
+                   if value is not None)
+
+    def folders(self) -> set:
+        """The index directories (or storages in memory) something is kept for."""
+        return {key[0][0] for key in self.values}
+
+
+_store = _Store(DEFAULT_BUDGET_BYTES)
+
+
+def set_budget(budget_bytes: int) -> None:
+    """The byte budget of this process's search caches (what is kept goes)."""
+    global _store
+    if budget_bytes != _store.budget:
+        _store = _Store(int(budget_bytes))
+
+
+def cache_budget() -> int:
+    return _store.budget
+
+
+def cached_bytes() -> int:
+    """Bytes the search caches hold now (at most the budget)."""
+    return _store.size()
+
+
 # Per segment -----------------------------------------------------------------------
 
 
-def _postings_size(postings) -> int:
-    ids, weights = postings
-    return ids.nbytes + weights.nbytes
-
-
 class _Segment:
-    """What is cached for one immutable segment."""
+    """One immutable segment's entries in the shared store (an empty index's, with
+    no key, in a dict of its own that goes with its searcher)."""
 
-    def __init__(self, n: int):
+    def __init__(self, key, n: int):
+        self.key = key
         self.n = n
-        self.terms = LeastRecentlyUsed(entries=MAX_TERMS_PER_SEGMENT)  # term and phrase masks
-        self.postings = LeastRecentlyUsed(budget=MAX_POSTINGS_BYTES_PER_SEGMENT,
-                                          size=_postings_size)
-        self.lengths: dict[str, np.ndarray] = {}
-        self.columns: dict[str, list] = {}
-        self.ranges = LeastRecentlyUsed(entries=64)
-        self.orders: dict[str, list[int]] = {}
-        self.lexicons: dict[str, list[str]] = {}
+        self._own: dict | None = {} if key is None else None
 
+    def get(self, kind: str, *rest):
+        if self._own is not None:
+            return self._own.get((kind, *rest))
+        return _store.get((self.key, kind, *rest))
 
-_segments = LeastRecentlyUsed(entries=MAX_SEGMENTS)
+    def put(self, kind: str, value, *rest):
+        if self._own is not None:
+            self._own[(kind, *rest)] = value
+            return value
+        return _store.put((self.key, kind, *rest), value)
 
 
 def _segment(segreader) -> _Segment:
-    key = whoosh_internals.segment_key(segreader)
-    if key is None:  # an empty index: nothing worth keeping
-        return _Segment(segreader.doc_count_all())
-    seg = _segments.get(key)
-    if seg is None:
-        seg = _segments.put(key, _Segment(segreader.doc_count_all()))
-    return seg
+    return _Segment(whoosh_internals.segment_key(segreader), segreader.doc_count_all())
 
 
 def _segment_postings(segreader, seg: _Segment, fieldname: str, text):
     """A term's (ids, weights) in one segment, kept while within the byte budget."""
-    key = (fieldname, text)
-    found = seg.postings.get(key)
+    found = seg.get("postings", fieldname, text)
     if found is not None:
         return found
     try:
@@ -109,15 +180,14 @@ def _segment_postings(segreader, seg: _Segment, fieldname: str, text):
         present = False
     found = (whoosh_internals.term_postings(segreader, fieldname, text) if present
              else (np.zeros(0, dtype=np.int64), np.zeros(0)))
-    return seg.postings.put(key, found)
+    return seg.put("postings", found, fieldname, text)
 
 
 def _segment_term(segreader, seg: _Segment, fieldname: str, text) -> int:
-    key = (fieldname, text)
-    mask = seg.terms.get(key)
+    mask = seg.get("term", fieldname, text)
     if mask is None:
         ids, _weights = _segment_postings(segreader, seg, fieldname, text)
-        mask = seg.terms.put(key, ids_to_mask(ids, seg.n))
+        mask = seg.put("term", ids_to_mask(ids, seg.n), fieldname, text)
     return mask
 
 
@@ -127,8 +197,8 @@ def _segment_phrase(subsearcher, segreader, seg: _Segment, q) -> int:
     Whoosh matches positions (in Python), so it runs only when every word
     occurs in the segment, and once per segment rather than once per searcher:
     a write adds a small segment and leaves the others' phrase masks valid."""
-    key = ("phrase", q.fieldname, tuple(q.words), q.slop)
-    mask = seg.terms.get(key)
+    key = (q.fieldname, tuple(q.words), q.slop)
+    mask = seg.get("phrase", *key)
     if mask is not None:
         return mask
     candidates = (1 << seg.n) - 1
@@ -136,46 +206,62 @@ def _segment_phrase(subsearcher, segreader, seg: _Segment, q) -> int:
         candidates &= _segment_term(segreader, seg, q.fieldname, word)
         if not candidates:
             break
-    return seg.terms.put(key, ids_to_mask(q.docs(subsearcher), seg.n) if candidates else 0)
+    return seg.put("phrase", ids_to_mask(q.docs(subsearcher), seg.n) if candidates else 0,
+                   *key)
 
 
 def _segment_lengths(segreader, seg: _Segment, fieldname: str) -> np.ndarray:
     """Each document's length of the field, as Whoosh's scorers see it (the
     one-byte encoding; 1 where the field is empty)."""
-    lengths = seg.lengths.get(fieldname)
+    lengths = seg.get("lengths", fieldname)
     if lengths is None:
         lengths = whoosh_internals.field_lengths(segreader, fieldname)
         lengths[lengths == 0] = 1.0
-        seg.lengths[fieldname] = lengths
+        lengths = seg.put("lengths", lengths, fieldname)
     return lengths
 
 
 def _segment_column(segreader, seg: _Segment, fieldname: str) -> list:
-    column = seg.columns.get(fieldname)
+    column = seg.get("column", fieldname)
     if column is None:
         if segreader.has_column(fieldname):
             column = list(segreader.column_reader(fieldname, translate=False))
         else:
             column = [0] * seg.n
-        seg.columns[fieldname] = column
+        column = seg.put("column", column, fieldname)
     return column
 
 
 def _segment_at_least(segreader, seg: _Segment, fieldname: str, low) -> int:
-    key = (fieldname, low)
-    mask = seg.ranges.get(key)
+    mask = seg.get("at_least", fieldname, low)
     if mask is None:
         column = _segment_column(segreader, seg, fieldname)
-        mask = seg.ranges.put(key, ids_to_mask(
-            (i for i, v in enumerate(column) if v is not None and v >= low), seg.n))
+        mask = seg.put("at_least", ids_to_mask(
+            (i for i, v in enumerate(column) if v is not None and v >= low), seg.n),
+            fieldname, low)
+    return mask
+
+
+def _segment_deleted(segreader, seg: _Segment) -> int:
+    """The segment's deleted documents as a mask; deletions only grow, so their
+    number tells one state from another (a write that deletes in a large segment
+    costs one mask of it, kept for the next searcher of every thread)."""
+    count = segreader.doc_count_all() - segreader.doc_count()
+    mask = seg.get("deleted", count)
+    if mask is None:
+        mask = seg.put("deleted", ids_to_mask(whoosh_internals.deleted_docs(segreader), seg.n),
+                       count)
     return mask
 
 
 def _segment_lexicon(segreader, seg: _Segment, fieldname: str) -> list[str]:
-    words = seg.lexicons.get(fieldname)
+    words = seg.get("lexicon", fieldname)
     if words is None:
-        words = list(segreader.field_terms(fieldname))
-        seg.lexicons[fieldname] = words
+        try:
+            words = list(segreader.field_terms(fieldname))
+        except KeyError:  # a field the index was built without (until it is rebuilt)
+            words = []
+        words = seg.put("lexicon", words, fieldname)
     return words
 
 
@@ -190,24 +276,31 @@ class DocSets:
         reader = searcher.reader()
         self.leaves = [(r, offset, _segment(r)) for r, offset in reader.leaf_readers()]
         # Segments the index in use no longer has (merged away, or an older
-        # generation after `kb reindex`) leave the cache: their postings can take
-        # tens of megabytes. A thread still searching an older searcher rebuilds
-        # what it needs.
-        _segments.keep_only({whoosh_internals.segment_key(r) for r, _offset, _seg in self.leaves})
+        # generation after `kb reindex`) and older searchers' masks leave the
+        # store. A thread still searching an older searcher rebuilds what it needs.
+        keys = {seg.key for _r, _o, seg in self.leaves if seg.key is not None}
+        folder = next(iter(keys))[0] if keys else None
+        self._token = (folder, ("searcher", next(_tokens)))
+        if keys:
+            _store.keep_only(keys | {self._token})
         self.n = reader.doc_count_all()
         live = (1 << self.n) - 1
         for r, offset, seg in self.leaves:
             if r.has_deletions():
-                live &= ~(ids_to_mask(whoosh_internals.deleted_docs(r), seg.n) << offset)
+                live &= ~(_segment_deleted(r, seg) << offset)
         self.live = live
-        self._terms: dict = {}
+        self._deletions = live != (1 << self.n) - 1
         self._joined_known: bool | None = None
 
     # Building blocks ------------------------------------------------------------
 
     def term(self, fieldname: str, text) -> int:
-        key = (fieldname, text)
-        mask = self._terms.get(key)
+        if len(self.leaves) == 1:  # the segment's own mask, less the deleted
+            r, _offset, seg = self.leaves[0]
+            mask = _segment_term(r, seg, fieldname, text)
+            return mask & self.live if self._deletions else mask
+        key = (self._token, "term", fieldname, text)
+        mask = _store.get(key)
         if mask is None:
             mask = 0
             for r, offset, seg in self.leaves:
@@ -215,8 +308,7 @@ class DocSets:
                 if local:
                     mask |= local << offset
             mask &= self.live
-            if len(self._terms) < 4096:
-                self._terms[key] = mask
+            mask = _store.put(key, mask)
         return mask
 
     def postings(self, fieldname: str, text) -> list[tuple[int, np.ndarray, np.ndarray,
@@ -357,15 +449,17 @@ class DocSets:
 
     def _order(self, r, seg: _Segment, fields: tuple[str, ...]) -> list[int]:
         name = ",".join(fields)
-        order = seg.orders.get(name)
+        order = seg.get("order", name)
         if order is None:
             cols = [_segment_column(r, seg, f) for f in fields]
-            order = sorted(range(seg.n), key=lambda d: tuple(-(c[d] or 0) for c in cols))
-            seg.orders[name] = order
+            order = seg.put("order", sorted(range(seg.n),
+                                            key=lambda d: tuple(-(c[d] or 0) for c in cols)),
+                            name)
         return order
 
 
 _docsets_lock = threading.Lock()
+_tokens = itertools.count()
 
 
 def docsets(searcher) -> DocSets:

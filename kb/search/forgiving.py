@@ -22,21 +22,21 @@ from kb.search.text_query import words
 ALL_WORDS_BELOW = 10  # half a page
 # Added to the score per word matched: more words always rank first.
 WORD_BONUS = 1000.0
-NONE_HAS_ALL = "Inga erfarenheter innehåller alla orden – visar dem som innehåller flest"
-FEW_HAVE_ALL = ("Få erfarenheter innehåller alla orden – de visas först, sedan de som "
-                "innehåller flest")
+# Notes: no document has every word, and those with the most are shown; or few have
+# every word, and they come first, then those with the most.
+NONE_HAS_ALL = "none-has-all"
+FEW_HAVE_ALL = "few-have-all"
 # A quoted phrase that few texts hold as written: they come first (this bonus
 # is above any number of words), then the texts with its words.
 EXACT_BONUS = 1_000_000.0
-PHRASE_LOOSENED = ("Få erfarenheter innehåller frasen ordagrant – de visas först, sedan de "
-                   "som innehåller orden")
+PHRASE_LOOSENED = "phrase-loosened"
 
 
 @dataclass
 class Widened:
     matched: int  # the documents shown (a mask)
     bonus: np.ndarray  # per document: WORD_BONUS per word it holds
-    notice: str
+    note: str  # FEW_HAVE_ALL or NONE_HAS_ALL
 
 
 def widen(sets: DocSets, text_query, allowed: int, total: int) -> Widened | None:

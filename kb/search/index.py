@@ -7,6 +7,7 @@ Layout of INDEX_DIR:
                        change log this index has applied, and `generation.json`,
                        what it was built from (written when its build completed)
     rebuild.lock       held by the process that builds a generation
+    merge.lock         held by the one process that merges segments
 
 A generation is only ever made by a complete build from the database
 (kb.indexing.rebuild), beside the one in use; CURRENT is swapped when it is
@@ -31,18 +32,21 @@ import warnings
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import RamStorage
 from whoosh.index import LockError
+from whoosh.searching import Searcher
 
-from kb.search import whoosh_internals
+from kb.search import docsets, whoosh_internals
 from kb.search.schema import build_schema
 
 # Indexes written before UniqueCodec moved to whoosh_internals name it
 # `kb.search.index.UniqueCodec` in their pickled segment list: keep the name here.
 from kb.search.whoosh_internals import UniqueCodec, write_lock
+from kb.search.writing import Changes
 
 CURRENT = "CURRENT"
 CURSOR = "cursor.json"
 MANIFEST = "generation.json"
 REBUILD_LOCK = "rebuild.lock"
+MERGE_LOCK = "merge.lock"
 # Raise when what kb puts into documents changes in a way the schema's fields and
 # analysis (schema_fingerprint) do not show: every server then rebuilds its index.
 INDEX_FORMAT = 2  # 2: wordfreq compound parts, irregular forms, hyphenated compounds
@@ -76,21 +80,18 @@ def schema_fingerprint() -> str:
 class IndexStore:
     """One index directory and this process's long-lived searcher over it."""
 
-    def __init__(self, root: str):
+    def __init__(self, root: str, cache_budget_bytes: int | None = None):
+        """`cache_budget_bytes`: the byte budget of this process's search caches
+        (kb.search.docsets, one for every index and segment of the process)."""
         self.root = os.path.abspath(root)
+        if cache_budget_bytes is not None:
+            docsets.set_budget(cache_budget_bytes)
         self._lock = threading.Lock()
         self._handle: _SearcherHandle | None = None
         self._generation: str | None = None
         self._ix = None
-        self.last_catch_up = float("-inf")
-        # Set when segments pile up; the web layer merges after its response.
-        self.merge_wanted = False
-        # When this process last told the change log it follows, and its last drain
-        # failure as (epoch seconds, error) until a drain succeeds (kb.indexing).
-        self.last_heartbeat = float("-inf")
-        self.drain_error: tuple[float, str] | None = None
-        # Whether this process's last drain found the write lock taken.
-        self.lock_was_busy = False
+        # Searchers using each open segment reader (by id), for _SearcherHandle.
+        self._leaf_users: dict[int, int] = {}
 
     # Generations -------------------------------------------------------
 
@@ -116,16 +117,8 @@ class IndexStore:
         at once if `wait` is off and another process holds it. The lock goes with
         the process, however it ends."""
         self.ensure()
-        with open(os.path.join(self.root, REBUILD_LOCK), "a", encoding="utf-8") as f:
-            try:
-                fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
+        with _file_lock(os.path.join(self.root, REBUILD_LOCK), wait) as held:
+            yield held
 
     def new_generation(self, building: bool = False) -> str:
         """An empty index in a fresh directory (not yet in use). A generation being
@@ -242,25 +235,48 @@ class IndexStore:
 
     @contextlib.contextmanager
     def try_writer(self, wait: float = 0.0):
-        """A writer on the index in use, or None at once (or after `wait`
-        seconds) if another process or thread holds the lock, or if there is
-        no generation."""
+        """Changes to the generation in use (kb.search.writing.Changes) under its
+        write lock, or None at once (or after `wait` seconds) if another process or
+        thread holds the lock, or if there is no generation. Changes neither
+        committed nor cancelled when the block ends are cancelled."""
         path = self.current_path()
         if path is None:
-            yield None, None
+            yield None
             return
         ix = self.open_index(path)
         try:
             writer = whoosh_internals.open_writer(ix, timeout=wait, delay=0.05, compound=False,
                                                   codec=UniqueCodec())
         except LockError:
-            yield None, path
+            yield None
             return
+        changes = Changes(writer, path)
         try:
-            yield writer, path
-        except BaseException:
-            writer.cancel()
-            raise
+            yield changes
+        finally:
+            changes.cancel()
+
+    @contextlib.contextmanager
+    def merge_lock(self, wait: bool = False):
+        """Held by the one process (and thread) of this server that merges segments;
+        yields False at once if another holds it (and `wait` is off). A file lock:
+        it goes with the process, however it ends."""
+        self.ensure()
+        with _file_lock(os.path.join(self.root, MERGE_LOCK), wait) as held:
+            yield held
+
+    def merge_segments(self, wait: float = 0.0) -> bool:
+        """Merge small segments (Whoosh's default policy) if no other process or thread
+        is merging and the write lock is free now (or within `wait` seconds). Never two
+        merges at once: the merge lock is taken first, without waiting."""
+        with self.merge_lock() as mine:
+            if not mine:
+                return False
+            with self.try_writer(wait) as changes:
+                if changes is None:
+                    return False
+                changes.commit(merge=True)
+                return True
 
     def segment_count(self) -> int:
         return whoosh_internals.segment_count(self.open_index())
@@ -270,6 +286,12 @@ class IndexStore:
         with self.open_index(path).searcher() as searcher:
             return ({int(fields["id"]) for fields in searcher.all_stored_fields()},
                     searcher.doc_count())
+
+    def document_count(self) -> tuple[str | None, int]:
+        """The generation this process's searcher answers from (None: the empty
+        index) and its number of live documents, read from the same searcher."""
+        with self.searcher() as searcher:
+            return self.serving, searcher.doc_count()
 
     @staticmethod
     def read_cursor(path: str) -> dict:
@@ -326,18 +348,23 @@ class IndexStore:
         except Exception:  # its files went away: keep answering from what is open
             fresh = True
         if not fresh:
-            # Not Searcher.refresh(): in Whoosh 2.7.4 it reuses nothing (its
-            # reuse table is keyed by generation but looked up by segment id)
-            # and closes only one of the old reader's segment readers, leaking
-            # the open files of all the others. A fresh searcher, with the old
-            # one closed once no thread uses it, holds exactly one set of files.
             with contextlib.suppress(Exception):  # unreadable now: keep what is open
-                self._replace(self._ix.searcher())
+                self._replace(self._refreshed(self._handle.searcher))
         return self._handle
+
+    def _refreshed(self, old):
+        """A searcher of the latest commit that reuses the open segment readers of
+        `old` whose segments did not change (whoosh_internals.reader_reusing): a write
+        adds a small segment (and deletions in the one that held an edited document),
+        and only those are opened. Not Searcher.refresh(): in Whoosh 2.7.4 it reuses
+        nothing and closes only one of the old reader's segment readers, leaking the
+        files of the others."""
+        reader, _reused = whoosh_internals.reader_reusing(self._ix, old.reader())
+        return Searcher(reader, fromindex=self._ix)
 
     def _replace(self, searcher) -> None:
         old = self._handle
-        self._handle = _SearcherHandle(searcher)
+        self._handle = _SearcherHandle(searcher, self._leaf_users)
         if old is not None and old.searcher is not searcher:
             old.retired = True
             if old.users == 0:
@@ -354,14 +381,32 @@ class IndexStore:
 
 
 class _SearcherHandle:
-    def __init__(self, searcher):
+    """A searcher, the threads using it, and its share of the segment readers: a
+    reader reused by a newer searcher is closed only when the last searcher using
+    it is (`leaf_users` counts them per reader, under the store's lock)."""
+
+    def __init__(self, searcher, leaf_users: dict):
         self.searcher = searcher
         self.users = 0
         self.retired = False
+        self._leaf_users = leaf_users
+        self._leaves = whoosh_internals.leaf_readers(searcher.reader())
+        for leaf in self._leaves:
+            leaf_users[id(leaf)] = leaf_users.get(id(leaf), 0) + 1
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.searcher.close()
+        if self._leaves is None:
+            return
+        for leaf in self._leaves:
+            left = self._leaf_users.get(id(leaf), 1) - 1
+            if left > 0:
+                self._leaf_users[id(leaf)] = left
+                continue
+            self._leaf_users.pop(id(leaf), None)
+            with contextlib.suppress(Exception):
+                leaf.close()
+        self._leaves = None
+        self.searcher.is_closed = True
 
 
 BUILDING = ".building"
@@ -413,3 +458,20 @@ def _write_json(path: str, name: str, data: dict) -> None:
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(data, f)
     os.replace(tmp, os.path.join(path, name))
+
+
+@contextlib.contextmanager
+def _file_lock(path: str, wait: bool):
+    """An exclusive lock on the file at `path` (made if missing): yields whether it was
+    taken (False at once when another holds it and `wait` is off). It goes with the
+    process, however it ends."""
+    with open(path, "a", encoding="utf-8") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)

@@ -1,6 +1,6 @@
 """A small index held in memory (Whoosh's RamStorage) with kb's own schema and analyzers:
 for a few hundred documents that only some may search, such as a network's questions
-(kb.network_questions), searched with `kb.search.run` like the main index."""
+(kb.networks.questions), searched with `kb.search.run` like the main index."""
 
 from __future__ import annotations
 

@@ -1,8 +1,11 @@
-"""Searching the index: parameters, the query, facets and suggestions.
+"""Searching the index: the query, filters, facets and suggestions.
 
-Plain in, plain out: the caller passes the parameters, the Reach of the audience
-(kb.reach) and the catalogue's names; it gets document ids, the total, facet
-counts and a suggestion back.
+Plain in, plain out: the caller passes what to look for as plain values
+(Criteria), the Reach of the audience (kb.access.reach) and the catalogue's
+names; it gets document ids, the total, facet counts, the words to highlight, a
+suggestion and what the search did when all the words together found (almost)
+nothing (NOTES, codes for the caller to put into words). What a URL says and how
+a page tells it are the caller's.
 """
 
 from __future__ import annotations
@@ -10,21 +13,23 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
-from kb import parsing, vocab
-from kb.search import forgiving
+from kb.core import vocab
+from kb.search import forgiving, judgements
 from kb.search.analysis import highlight_keys, nfc
 from kb.search.docsets import DocSets, docsets, mask_to_bools
+from kb.search.forgiving import FEW_HAVE_ALL, NONE_HAS_ALL, PHRASE_LOOSENED
 from kb.search.ranking import top_documents
+from kb.search.snippets import MatchWords
 from kb.search.text_query import MAX_QUERY_WORDS, has_compound, parse_text_query
 
 __all__ = ["MAX_QUERY_WORDS", "parse_text_query"]
 
 PER_PAGE = 20
-MAX_PAGE = 500
 MAX_QUERY_CHARS = 200
 SUGGEST_BELOW = 10  # hits below which "Menade du …?" is tried
 # A correction is offered when it finds at least this many times the hits (and
@@ -33,108 +38,59 @@ SUGGEST_FACTOR = 3
 SUGGEST_GAIN = 2
 # Words of one query looked up in the lexicon for a correction, at most.
 MAX_CORRECTED_WORDS = 6
-ONLY_STOP_WORDS = ("Sökningen innehöll bara vanliga småord (som ”och”, ”är”, ”från”), så det "
-                   "fanns inget att söka efter. Lägg till ett mer specifikt ord.")
-CORRECTED = "Inga erfarenheter innehåller ”{typed}” – visar träffar för ”{corrected}”."
-PARTS_ALONE = ("Inga erfarenheter innehåller de sammansatta orden – visar dem som innehåller "
-               "delar av dem")
 SORTS = ("relevance", "newest", "rating", "helpful")
 
-# The filters that take several values (OR inside one, AND across them), by URL parameter.
-FILTERS = ("system", *(context.param for context in vocab.CONTEXT_FIELDS))
-MAX_SYSTEMS_CHOSEN = 20  # more slugs than a person would tick; the rest are dropped
-_SLUG = re.compile(r"[a-z0-9-]{1,80}")
+# What a search did besides finding every word (Found.notes), in the order it did it:
+# the query had only stop words and nothing was searched,
+ONLY_STOP_WORDS = "only-stop-words"
+# the typed words found nothing and the hits are the correction's (Found.corrected),
+CORRECTED = "corrected"
+# no text held the compounds and the hits hold their parts,
+PARTS_ALONE = "parts-alone"
+# and forgiving matching (kb.search.forgiving): PHRASE_LOOSENED, FEW_HAVE_ALL, NONE_HAS_ALL.
+NOTES = (ONLY_STOP_WORDS, CORRECTED, PARTS_ALONE, PHRASE_LOOSENED, FEW_HAVE_ALL, NONE_HAS_ALL)
+
+# The filters that take several values (OR inside one, AND across them): systems by
+# slug (the system written about, the one switched from, and the one switched to: the
+# system written about when it replaced another), then the context fields
+# (kb.core.vocab) by their short names.
+SWITCH_FILTERS = ("switched_from", "switched_to")
+# The years contracts end (the index's contract_end: only the years whoever reads the
+# experience may read, kb.indexing.documents).
+CONTRACT_FILTER = "contract_ends"
+FILTERS = ("system", *SWITCH_FILTERS, *(context.param for context in vocab.CONTEXT_FIELDS),
+           CONTRACT_FILTER)
 
 
-def _values(args: Mapping, name: str) -> list[str]:
-    """Every value of a URL parameter: a MultiDict's list, a list, or one string."""
-    if hasattr(args, "getlist"):
-        values = args.getlist(name)
-    else:
-        values = args.get(name)
-        if values is None:
-            values = []
-        elif not isinstance(values, (list, tuple)):
-            values = [values]
-    return [str(value).strip() for value in values if value is not None]
+def query_text(typed: str) -> str:
+    """Typed words as a search looks for them: NFC, no control NULs, at most
+    MAX_QUERY_CHARS characters, single spaces."""
+    text = nfc(typed or "").replace("\x00", " ")[:MAX_QUERY_CHARS]
+    return " ".join(text.split())
 
 
 @dataclass
-class SearchParams:
-    """Validated search parameters; anything unusable is dropped, never an error.
+class Criteria:
+    """What one search asks for, as plain values.
 
-    `system`, `sector`, `size`, `role` and `status` hold every value chosen, in the
-    order of their vocabulary (systems as given): a document matches a filter when it
-    has one of its values, and every filter chosen.
+    `filters` holds, by a name of FILTERS, the values chosen (systems by slug, the
+    context fields by vocabulary code): a document matches a filter when it has one
+    of its values, and every filter chosen. `created_since` and `confirmed_since`
+    leave out documents written, or confirmed, before then. `sort` is one of SORTS
+    (relevance without words: newest first); `page` counts from 1 and is brought
+    within the pages there are.
     """
 
-    q: str = ""
-    system: tuple[str, ...] = ()
-    sector: tuple[str, ...] = ()
-    size: tuple[str, ...] = ()
-    role: tuple[str, ...] = ()
-    status: tuple[str, ...] = ()
+    text: str = ""
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
     min_rating: int | None = None
-    since: int | None = None
+    created_since: datetime | None = None
+    confirmed_since: datetime | None = None
     sort: str = "relevance"
-    # Leave out experiences not confirmed for 24 months (kb.freshness).
-    fresh: bool = False
     page: int = 1
-    notices: list[str] = field(default_factory=list)
 
-    @classmethod
-    def from_mapping(cls, args: Mapping) -> SearchParams:
-        def one(name: str) -> str:
-            values = _values(args, name)
-            return values[0] if values else ""
-
-        params = cls()
-        q = nfc(one("q")).replace("\x00", " ")
-        if len(q) > MAX_QUERY_CHARS:
-            q = q[:MAX_QUERY_CHARS]
-            params.notices.append(
-                f"Sökfrågan var för lång och har kortats till {MAX_QUERY_CHARS} tecken."
-            )
-        params.q = " ".join(q.split())
-        systems = [slug for slug in _values(args, "system") if _SLUG.fullmatch(slug)]
-        params.system = tuple(dict.fromkeys(systems))[:MAX_SYSTEMS_CHOSEN]
-        for context in vocab.CONTEXT_FIELDS:
-            chosen = set(_values(args, context.param))
-            setattr(params, context.param,
-                    tuple(code for code in context.vocabulary if code in chosen))
-        params.min_rating = parsing.integer_in(one("min_rating"), 1, 5)
-        params.since = parsing.integer_in(one("since"), 1900, 2100)
-        sort = one("sort")
-        params.sort = sort if sort in SORTS else ("relevance" if params.q else "newest")
-        params.fresh = parsing.flag(one("fresh"))
-        params.page = min(parsing.page(one("page")), MAX_PAGE)
-        return params
-
-    def as_args(self, **changes) -> dict:
-        """The parameters as URL arguments (for links), with some changed; a filter's
-        values become a repeated parameter."""
-        values = {
-            "q": self.q, **{name: list(getattr(self, name)) for name in FILTERS},
-            "min_rating": self.min_rating, "since": self.since, "sort": self.sort,
-            "fresh": 1 if self.fresh else None, "page": None,
-        }
-        values.update(changes)
-        if values["sort"] == ("relevance" if values["q"] else "newest"):
-            values["sort"] = None  # the default order needs no parameter
-        return {k: v for k, v in values.items() if v not in (None, "", [], ())
-                and not (k == "page" and v == 1)}
-
-    def toggled(self, name: str, code: str) -> dict:
-        """URL arguments with one value of a filter added, or removed if it was chosen."""
-        chosen = list(getattr(self, name))
-        chosen = [c for c in chosen if c != code] if code in chosen else [*chosen, code]
-        return self.as_args(**{name: chosen})
-
-    @property
-    def filtered(self) -> bool:
-        """Whether anything narrows the results besides the words."""
-        return bool(any(getattr(self, name) for name in FILTERS) or self.min_rating
-                    or self.since or self.fresh)
+    def chosen(self, name: str) -> Sequence[str]:
+        return self.filters.get(name) or ()
 
 
 @dataclass
@@ -145,44 +101,74 @@ class FacetValue:
     selected: bool
 
 
-def filter_masks(sets: DocSets, params: SearchParams,
-                 system_ids: Mapping[str, int] | None) -> dict[str, int]:
-    """Each chosen filter as a mask, keyed by its URL parameter: the documents with any
-    one of its values (`system_ids` gives the chosen systems' ids by slug; a slug
-    missing there matches nothing)."""
+def filter_masks(sets: DocSets, criteria: Criteria,
+                 systems: Mapping[int, tuple[str, str]]) -> dict[str, int]:
+    """Each chosen filter as a mask, keyed by its name in FILTERS: the documents with
+    any one of its values (`systems` gives the catalogue's slugs by id; a slug not
+    there matches nothing)."""
     masks = {}
-    if params.system:
+    if criteria.chosen("system"):
+        chosen = set(criteria.chosen("system"))
         mask = 0
-        for slug in params.system:
-            system_id = (system_ids or {}).get(slug)
-            if system_id is not None:
+        for system_id, (slug, _name) in systems.items():
+            if slug in chosen:
                 mask |= sets.term("system_id", str(system_id))
         masks["system"] = mask
+    for name in SWITCH_FILTERS:
+        chosen = set(criteria.chosen(name))
+        if chosen:
+            mask = 0
+            for system_id, (slug, _name) in systems.items():
+                if slug in chosen:
+                    mask |= (sets.term("switched_from_id", str(system_id))
+                             if name == "switched_from" else switched_to(sets, system_id))
+            masks[name] = mask
     for context in vocab.CONTEXT_FIELDS:  # index fields are named as the columns
-        chosen = getattr(params, context.param)
+        chosen = criteria.chosen(context.param)
         if chosen:
             mask = 0
             for code in chosen:
                 mask |= sets.term(context.column, code)
             masks[context.param] = mask
+    chosen = criteria.chosen(CONTRACT_FILTER)
+    if chosen:
+        mask = 0
+        for year in chosen:
+            mask |= sets.term("contract_end", str(year))
+        masks[CONTRACT_FILTER] = mask
     return masks
 
 
-def base_documents(sets: DocSets, params: SearchParams, reach,
-                   confirmed_since: datetime | None = None) -> int:
-    """The documents the audience reaches (`reach`, a kb.reach.Reach) under the
-    filters that are not facets: the rating and year filters, and with `params.fresh`
-    only documents confirmed since `confirmed_since`."""
+def switched(sets: DocSets) -> int:
+    """The documents that record a system switched from."""
+    mask = 0
+    for value in sets.values("switched_from_id"):
+        mask |= sets.term("switched_from_id", value)
+    return mask
+
+
+def switched_to(sets: DocSets, system_id: int) -> int:
+    """The documents of this system that record a switch to it: another system
+    switched from."""
+    key = str(system_id)
+    return (sets.term("system_id", key) & switched(sets)
+            & ~sets.term("switched_from_id", key))
+
+
+def base_documents(sets: DocSets, criteria: Criteria, reach) -> int:
+    """The documents the audience reaches (`reach`, a kb.access.reach.Reach) under
+    the filters that are not facets: the rating, and the times written and confirmed."""
     mask = reach.index_mask(sets)
     schema = sets.searcher.schema
-    if params.min_rating:
+    if criteria.min_rating:
         mask &= sets.at_least("satisfaction",
-                              schema["satisfaction"].to_column_value(params.min_rating))
-    if params.since:
+                              schema["satisfaction"].to_column_value(criteria.min_rating))
+    if criteria.created_since is not None:
         mask &= sets.at_least("created",
-                              schema["created"].to_column_value(datetime(params.since, 1, 1)))
-    if params.fresh and confirmed_since is not None:
-        mask &= sets.at_least("confirmed", schema["confirmed"].to_column_value(confirmed_since))
+                              schema["created"].to_column_value(criteria.created_since))
+    if criteria.confirmed_since is not None:
+        mask &= sets.at_least("confirmed",
+                              schema["confirmed"].to_column_value(criteria.confirmed_since))
     return mask
 
 
@@ -200,109 +186,142 @@ def count(sets: DocSets, query, allowed: int) -> int:
     return (sets.evaluate(query) & allowed).bit_count()
 
 
-def facet_counts(sets: DocSets, matched: Mapping[str, int], params: SearchParams,
+def facet_counts(sets: DocSets, matched: Mapping[str, int], criteria: Criteria,
                  systems: Mapping[int, tuple[str, str]]) -> dict[str, list[FacetValue]]:
-    """Counts per value, keyed by the URL parameter that filters by them. `matched`
+    """Counts per value, keyed by the filter (FILTERS) they are values of. `matched`
     holds, per parameter, the matching documents under every filter but that
     parameter's own, so each count says how many a tick would add (values of one
     filter are combined with OR). Chosen values are listed even when none match."""
     facets: dict[str, list[FacetValue]] = {}
     counts = Counter(sets.facet_counts("system_id", matched["system"])
                      if matched["system"] else {})
-    by_slug = {}
-    for code, (slug, name) in systems.items():
-        n = counts.get(str(code), 0)
-        if n or slug in params.system:
-            by_slug[slug] = FacetValue(slug, name, n, slug in params.system)
-    facets["system"] = sorted(by_slug.values(), key=lambda v: (-v.count, v.label.lower()))
+    facets["system"] = _system_facet(counts, criteria.chosen("system"), systems)
+    within = matched["switched_from"]
+    counts = Counter(sets.facet_counts("switched_from_id", within) if within else {})
+    facets["switched_from"] = _system_facet(counts, criteria.chosen("switched_from"), systems)
+    within = matched["switched_to"] and matched["switched_to"] & switched(sets)
+    counts = Counter(sets.facet_counts("system_id", within) if within else {})
+    for code in list(counts):  # a switch from a system to itself is none
+        counts[code] -= (within & sets.term("system_id", code)
+                         & sets.term("switched_from_id", code)).bit_count()
+    facets["switched_to"] = _system_facet(counts, criteria.chosen("switched_to"), systems)
     for context in vocab.CONTEXT_FIELDS:
-        vocabulary, chosen = context.vocabulary, getattr(params, context.param)
+        vocabulary, chosen = context.vocabulary, criteria.chosen(context.param)
         within = matched[context.param]
         counts = Counter(sets.facet_counts(context.column, within) if within else {})
         facets[context.param] = [
             FacetValue(code, vocab.label(vocabulary, code), counts.get(code, 0), code in chosen)
             for code in vocabulary if counts.get(code) or code in chosen]
+    chosen = [str(year) for year in criteria.chosen(CONTRACT_FILTER)]
+    within = matched[CONTRACT_FILTER]
+    counts = Counter(sets.facet_counts("contract_end", within) if within else {})
+    facets[CONTRACT_FILTER] = [
+        FacetValue(year, year, counts.get(year, 0), year in chosen)
+        for year in sorted(set(counts) | set(chosen)) if counts.get(year) or year in chosen]
     return facets
+
+
+def _system_facet(counts: Mapping[str, int], chosen: Sequence[str],
+                  systems: Mapping[int, tuple[str, str]]) -> list[FacetValue]:
+    """A facet of systems by slug from counts by system id, most first; chosen
+    systems are listed even when none match."""
+    by_slug = {}
+    chosen = set(chosen)
+    for code, (slug, name) in systems.items():
+        n = counts.get(str(code), 0)
+        if n or slug in chosen:
+            by_slug[slug] = FacetValue(slug, name, n, slug in chosen)
+    return sorted(by_slug.values(), key=lambda v: (-v.count, v.label.lower()))
 
 
 @dataclass
 class Found:
-    """What the index answered: ids for the page, the total, facets, the query."""
+    """What the index answered: ids for the page, the total, facets, the words to
+    highlight (kb.search.snippets), a suggestion and notes."""
 
     ids: list[int]
     total: int
     page: int
     pages: int
-    facets: dict
-    text_query: object
+    facets: dict[str, list[FacetValue]]
+    text_query: object = field(default=None, repr=False)  # the Whoosh query searched
     suggestion: str | None = None
     # "all": every word matched; "most": documents with most of the words
     # (kb.search.forgiving); "parts": compounds matched through their single
     # parts; "none": nothing to search for (only stop words).
     match: str = "all"
-    notices: list[str] = field(default_factory=list)
+    # What the search did besides finding every word, as codes of NOTES, in order.
+    notes: list[str] = field(default_factory=list)
     # The query the hits are for, when the typed one found nothing and its
     # correction did.
     corrected: str | None = None
 
+    @cached_property
+    def words(self) -> MatchWords:
+        """What the hits' titles and snippets mark (kb.search.highlight_all, snippet)."""
+        return MatchWords(self.text_query)
 
-def run(searcher, params: SearchParams, reach, system_ids: Mapping[str, int] | None,
-        systems: Mapping[int, tuple[str, str]], surface_word=None,
-        confirmed_since: datetime | None = None, names: Mapping[str, str] | None = None
-        ) -> Found:
-    """Search: `reach` is what the audience may see (kb.reach.Reach), `system_ids` the
-    chosen systems' ids by slug, `systems` the catalogue (id -> (slug, name)) for the
-    facet, `surface_word(id, stem)` the base form of a word of that experience's own
-    text with this stem (for suggestions), `names` the catalogue's public names by
+
+def run(searcher, criteria: Criteria, reach, systems: Mapping[int, tuple[str, str]],
+        surface_word=None, names: Mapping[str, str] | None = None) -> Found:
+    """Search: `reach` is what the audience may see (kb.access.reach.Reach),
+    `systems` the catalogue (id -> (slug, name)) for the system filter and facet,
+    `surface_word(id, stem)` the base form of a word of that document's own text
+    with this stem (for suggestions), `names` the catalogue's public names by
     lower-cased word (`heroma` -> `Heroma`)."""
-    text_query = parse_text_query(searcher.schema, params.q) if params.q else None
-    if params.q and text_query is None:
+    q = query_text(criteria.text)
+    text_query = parse_text_query(searcher.schema, q) if q else None
+    # A capability or aspect judged (`dålig semesterberäkning`): the judgement words
+    # are optional and the authors' answers weigh in (kb.search.judgements).
+    text_query, judgement = judgements.judged(q, text_query)
+    if q and text_query is None:
         # Only stop words or symbols: nothing to look for.
-        return Found([], 0, 1, 1, {}, None, match="none", notices=[ONLY_STOP_WORDS])
+        return Found([], 0, 1, 1, {}, match="none", notes=[ONLY_STOP_WORDS])
     sets = docsets(searcher)
-    scope = Scope(base_documents(sets, params, reach, confirmed_since),
-                  filter_masks(sets, params, system_ids))
+    scope = Scope(base_documents(sets, criteria, reach), filter_masks(sets, criteria, systems))
     allowed = scope.allowed
-    found = _search(searcher, sets, params, text_query, scope, systems)
-    if 0 < found.total < forgiving.ALL_WORDS_BELOW and '"' in params.q:
+    found = _search(searcher, sets, criteria, text_query, scope, systems, judgement=judgement)
+    if 0 < found.total < forgiving.ALL_WORDS_BELOW and '"' in q:
         # A quoted phrase that few wrote as such: its words, after it. (One that
         # nobody wrote finds nothing: quotes ask for the words together; the
         # unquoted words are offered as "Menade du …?".)
-        loose = parse_text_query(searcher.schema, params.q.replace('"', " "))
+        loose = parse_text_query(searcher.schema, q.replace('"', " "))
         if loose is not None:
-            again = _search(searcher, sets, params, loose, scope, systems, exact=text_query)
+            again = _search(searcher, sets, criteria, loose, scope, systems, exact=text_query)
             if again.total > found.total:
                 again.match = "most"
-                again.notices.insert(0, forgiving.PHRASE_LOOSENED)
+                again.notes.insert(0, PHRASE_LOOSENED)
                 found = again
     suggestion = None
     if text_query is not None and found.total < SUGGEST_BELOW and surface_word is not None:
-        suggestion = suggest(searcher, params.q, found.total, allowed, surface_word,
+        suggestion = suggest(searcher, q, found.total, allowed, surface_word,
                              names or {})
     if found.total or text_query is None:
         found.suggestion = suggestion
         return found
-    if suggestion is None and '"' in params.q:
-        unquoted = " ".join(params.q.replace('"', " ").split())
+    if suggestion is None and '"' in q:
+        unquoted = " ".join(q.replace('"', " ").split())
         loose = parse_text_query(searcher.schema, unquoted)
         if loose is not None and count(sets, loose, allowed):
             found.suggestion = unquoted
             return found
     # Nothing at all: the correction's hits, else the compounds' single parts.
     if suggestion:
-        again = _search(searcher, sets, params, parse_text_query(searcher.schema, suggestion),
-                        scope, systems)
+        corrected, judgement = judgements.judged(
+            suggestion, parse_text_query(searcher.schema, suggestion))
+        again = _search(searcher, sets, criteria, corrected, scope, systems,
+                        judgement=judgement)
         if again.total:
             again.corrected = again.suggestion = suggestion
-            again.notices.insert(0, CORRECTED.format(typed=params.q, corrected=suggestion))
+            again.notes.insert(0, CORRECTED)
             return again
-    if has_compound(searcher.schema, params.q):
-        again = _search(searcher, sets, params,
-                        parse_text_query(searcher.schema, params.q, parts_alone=True),
-                        scope, systems)
+    if has_compound(searcher.schema, q):
+        parts, judgement = judgements.judged(
+            q, parse_text_query(searcher.schema, q, parts_alone=True))
+        again = _search(searcher, sets, criteria, parts, scope, systems, judgement=judgement)
         if again.total:
             again.match = "parts"
-            again.notices.insert(0, PARTS_ALONE)
+            again.notes.insert(0, PARTS_ALONE)
             again.suggestion = suggestion
             return again
     found.suggestion = suggestion
@@ -312,8 +331,8 @@ def run(searcher, params: SearchParams, reach, system_ids: Mapping[str, int] | N
 @dataclass
 class Scope:
     """Where one search looks: `base` (what the audience reaches under the filters
-    that are not facets) and each chosen facet filter's mask (kb URL parameter ->
-    mask); `allowed` is all of them together."""
+    that are not facets) and each chosen facet filter's mask (by its name in
+    FILTERS); `allowed` is all of them together."""
 
     base: int
     masks: dict[str, int]
@@ -334,11 +353,12 @@ class Scope:
         return mask
 
 
-def _search(searcher, sets: DocSets, params: SearchParams, text_query, scope: Scope,
-            systems, exact=None) -> Found:
+def _search(searcher, sets: DocSets, criteria: Criteria, text_query, scope: Scope,
+            systems, exact=None, judgement=None) -> Found:
     """One search; with `exact` (the quoted query when `text_query` is its words
-    unquoted) the documents matching `exact` too, and always first."""
-    sort = params.sort
+    unquoted) the documents matching `exact` too, and always first; `judgement`
+    (kb.search.judgements) weighs the authors' answers into the ranking."""
+    sort = criteria.sort if criteria.sort in SORTS else "relevance"
     if text_query is None and sort == "relevance":
         sort = "newest"
     allowed = scope.allowed
@@ -357,20 +377,20 @@ def _search(searcher, sets: DocSets, params: SearchParams, text_query, scope: Sc
         bonus = first if bonus is None else bonus + first
     total = matched.bit_count()
     pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(params.page, pages)
-    facets = facet_counts(sets, _facet_scopes(scope, matched, words), params, systems)
+    page = min(max(1, criteria.page), pages)
+    facets = facet_counts(sets, _facet_scopes(scope, matched, words), criteria, systems)
 
     # The page itself, ranked or sorted.
     limit = page * PER_PAGE
     if sort == "relevance":
-        docnums = top_documents(sets, text_query, matched, limit, bonus)
+        docnums = top_documents(sets, text_query, matched, limit, bonus, judgement)
     else:
         docnums = sets.top_sorted(matched, limit, SORT_FIELDS[sort])
     start = (page - 1) * PER_PAGE
     ids = [int(searcher.stored_fields(d)["id"]) for d in docnums[start:start + PER_PAGE]]
     found = Found(ids, total, page, pages, facets, text_query)
     if widened is not None:
-        found.match, found.notices = "most", [widened.notice]
+        found.match, found.notes = "most", [widened.note]
     return found
 
 

@@ -10,47 +10,82 @@ so results come in the same order; only the arithmetic runs over arrays.
 A phrase scores as the sum of its words in that field, in the documents that
 hold the phrase.
 
-Then closeness: among the best `NEAR_CANDIDATES`, a document whose words stand
-within `NEAR_SLOP` positions of each other (any order) in its title or text
-scores `NEAR_WEIGHT` more (`supporten är dålig` above a text with `support` in
-one paragraph and `dålig` in another). Positions are read only for those
-candidates, by skipping Whoosh's span matcher to each of them.
+Then a second ranking of the best of the first (the same candidates for every
+page):
+
+- a query that judges a capability or aspect (kb.search.judgements:
+  `dålig semesterberäkning`, `bra support`) weighs in the authors' answers of
+  the best JUDGED_CANDIDATES: more for answers that agree, less for answers that
+  contradict it;
+- closeness, among the best NEAR_CANDIDATES (kb.search.closeness): a document
+  whose words stand within NEAR_SLOP positions of each other (any order) in its
+  title or text scores NEAR_WEIGHT more (`supporten är dålig` above a text with
+  `support` in one paragraph and `dålig` in another). It is read from the
+  positions of those candidates alone, and only for the ones that could still
+  reach the page.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.query.spans import SpanNear2
 
+from kb.search.closeness import close, near_words
 from kb.search.docsets import DocSets, mask_to_bools
-from kb.search.text_query import words
 
 B = 0.75
 K1 = 1.2
+# Candidates of the second ranking: weighed by a judgement's answers, and (the
+# best of those) read for closeness.
+JUDGED_CANDIDATES = 200
 NEAR_CANDIDATES = 60
-NEAR_SLOP = 4
 NEAR_WEIGHT = 0.5
-NEAR_FIELDS = ("title", "body")
 
 
 def top_documents(sets: DocSets, text_query, candidates: int, limit: int,
-                  bonus: np.ndarray | None = None) -> list[int]:
+                  bonus: np.ndarray | None = None, judgement=None) -> list[int]:
     """The best `limit` documents of `candidates` (a mask) for the query, best
     first; equal scores in document order. `bonus` (per document) is added to
-    the scores (kb.search.forgiving: words matched)."""
+    the scores (kb.search.forgiving: words matched). `judgement`
+    (kb.search.judgements.Judgement, for a query that judges a capability or
+    aspect) weighs the answers of the best candidates in."""
     if not candidates or limit <= 0:
         return []
     ids = np.flatnonzero(mask_to_bools(candidates, sets.n))
     relevance = scores(sets, text_query)
-    near = _near_words(text_query)
-    if near:
-        first = _best(ids, relevance[ids] + (bonus[ids] if bonus is not None else 0),
-                      max(limit, NEAR_CANDIDATES))
-        first = np.sort(first)
-        relevance[first] *= 1 + NEAR_WEIGHT * _close(sets, near, first)
+    near = near_words(text_query)
+    if near or judgement is not None:
+        _rerank(sets, ids, relevance, bonus, limit, near, judgement)
     found = relevance[ids] + (bonus[ids] if bonus is not None else 0)
     return _best(ids, found, limit).tolist()
+
+
+def _rerank(sets: DocSets, ids: np.ndarray, relevance: np.ndarray, bonus, limit: int,
+            near: list[str], judgement) -> None:
+    """The second ranking, in place, of the best of the first (the same candidates
+    for every page, so pages never overlap): the best JUDGED_CANDIDATES weighed by
+    the judgement, then the best NEAR_CANDIDATES of those by closeness, read only
+    for the ones that can still reach the first `limit`."""
+    extra = bonus[ids] if bonus is not None else np.zeros(len(ids))
+    order = _best(np.arange(len(ids)), relevance[ids] + extra,
+                  JUDGED_CANDIDATES if judgement is not None else NEAR_CANDIDATES)
+    first, extra = ids[order], extra[order]
+    weighed = relevance[first]
+    if judgement is not None:
+        weighed = weighed * judgement.factors(sets, first)
+        relevance[first] = weighed
+        order = _best(np.arange(len(first)), weighed + extra, NEAR_CANDIDATES)
+        first, extra, weighed = first[order], extra[order], weighed[order]
+    if near:
+        # Closeness only raises a score (by 1 + NEAR_WEIGHT at most): a candidate
+        # below the limit-th best even when raised cannot reach the page.
+        reach = np.ones(len(first), dtype=bool)
+        if len(first) > limit:
+            cut = np.partition(weighed + extra, len(first) - limit)[len(first) - limit]
+            reach = weighed * (1 + NEAR_WEIGHT) + extra >= cut
+        if reach.any():
+            weighed[reach] *= 1 + NEAR_WEIGHT * close(sets, near, first[reach])
+        relevance[first] = weighed
 
 
 def _best(ids: np.ndarray, found: np.ndarray, limit: int) -> np.ndarray:
@@ -64,46 +99,6 @@ def _best(ids: np.ndarray, found: np.ndarray, limit: int) -> np.ndarray:
         ids, found = ids[keep], found[keep]
     order = np.lexsort((ids, -found))
     return ids[order]
-
-
-def _near_words(text_query) -> list[str]:
-    """The stems of the query's required words, when two or more are single words."""
-    required, _kept = words(text_query)
-    stems = []
-    for word in required:
-        for sub in word.leaves():
-            if isinstance(sub, wq.Term) and sub.fieldname == "body":
-                stems.append(sub.text)  # the typed word's (an abbreviation's comes after)
-                break
-    stems = list(dict.fromkeys(stems))
-    return stems if len(stems) >= 2 else []
-
-
-def _close(sets: DocSets, stems: list[str], docnums: np.ndarray) -> np.ndarray:
-    """1.0 for each document (ascending numbers) whose words stand close
-    together in its title or text, else 0.0."""
-    close = np.zeros(len(docnums))
-    leaf_searchers = {offset: s for s, offset in sets.searcher.leaf_searchers()}
-    for fieldname in NEAR_FIELDS:
-        span = SpanNear2([wq.Term(fieldname, stem) for stem in stems], slop=NEAR_SLOP,
-                         ordered=False)
-        for r, offset, seg in sets.leaves:
-            inside = np.flatnonzero((docnums >= offset) & (docnums < offset + seg.n)
-                                    & (close == 0))
-            if not len(inside):
-                continue
-            if any((fieldname, stem) not in r for stem in stems):
-                continue
-            matcher = span.matcher(leaf_searchers[offset])
-            for i in inside:
-                local = int(docnums[i]) - offset
-                if not matcher.is_active():
-                    break
-                if matcher.id() < local:
-                    matcher.skip_to(local)
-                if matcher.is_active() and matcher.id() == local:
-                    close[i] = 1.0
-    return close
 
 
 def scores(sets: DocSets, text_query) -> np.ndarray:

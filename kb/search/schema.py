@@ -3,12 +3,12 @@
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 
+from kb.core.vocab import CAPABILITIES, CONTEXT_FIELDS, SUB_RATINGS
 from kb.search.analysis import (
     name_analyzer,
     parts_analyzer,
     swedish_analyzer,
 )
-from kb.vocab import CONTEXT_FIELDS
 
 # Fields the query parser searches, with their weights.
 QUERY_FIELDS = {
@@ -41,6 +41,11 @@ def build_schema() -> Schema:
         other_systems=TEXT(analyzer=names, phrase=True),
         # Filters and facets.
         system_id=ID(sortable=True),
+        # The system switched from (its id; absent when none): the switch filters.
+        switched_from_id=ID,
+        # The year the contract ends, only where whoever reads the experience reads it
+        # too (kb.indexing.documents): the contract_ends filter and facet.
+        contract_end=ID,
         **{field.column: ID(sortable=True) for field in CONTEXT_FIELDS},
         # Who may see it: filters inside every query.
         visibility=ID,
@@ -55,4 +60,10 @@ def build_schema() -> Schema:
         helpful=COLUMN(NumericColumn("I")),
         # Last confirmed or edited by the author: the "fresh" filter.
         confirmed=DATETIME(sortable=True),
+        # The author's structured answers, read for the best candidates of a query
+        # that judges a capability or aspect (kb.search.judgements): each
+        # capability's level (a code of CAPABILITY_LEVELS) and each aspect's
+        # rating (1-5; 0 when not rated).
+        **{f"cap_{key}": ID(sortable=True) for key in CAPABILITIES},
+        **{f"rating_{key}": COLUMN(NumericColumn("B")) for key in SUB_RATINGS},
     )

@@ -1,4 +1,5 @@
-"""Highlighted snippets: the words that matched, in their sentence, HTML-escaped.
+"""Highlighted snippets: the words that matched, in their sentence, as plain text
+with the matches' character spans (the web layer makes HTML of them).
 
 Snippets are cut from the database row the viewer may read (never from stored
 index text), so they cannot show more than the experience page would.
@@ -14,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from markupsafe import Markup, escape
 from whoosh.query import Not
 
-from kb.lru import LeastRecentlyUsed
+from kb.core.lru import LeastRecentlyUsed
 from kb.search.analysis import highlight_keys, nfc
 
 _WORD = re.compile(r"\w+(?:\.?\w+)*")
@@ -26,6 +28,38 @@ SNIPPET_CHARS = 240
 FALLBACK_CHARS = 200
 CACHED_SNIPPETS = 8192
 _cut = LeastRecentlyUsed(entries=CACHED_SNIPPETS)
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Highlighted:
+    """A text to show, and where in it the words looked for are: (start, end)
+    character offsets, in order and apart. Plain text: whoever shows it escapes it."""
+
+    text: str = ""
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def pieces(self) -> Iterator[tuple[str, bool]]:
+        """The text in order, in pieces that are a match or not (empty pieces left out)."""
+        last = 0
+        for start, end in self.spans:
+            if start > last:
+                yield self.text[last:start], False
+            yield self.text[start:end], True
+            last = end
+        if last < len(self.text):
+            yield self.text[last:], False
+
+    @property
+    def matched(self) -> list[str]:
+        """The words that matched, as the text writes them."""
+        return [self.text[start:end] for start, end in self.spans]
 
 
 class MatchWords:
@@ -99,7 +133,7 @@ def _contains(sequence: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     return any(sequence[i:i + n] == phrase for i in range(len(sequence) - n + 1))
 
 
-def _cached(kind: str, texts: list[str | None], words: MatchWords, cut) -> Markup:
+def _cached(kind: str, texts: list[str | None], words: MatchWords, cut) -> Highlighted:
     digest = hashlib.blake2b(digest_size=16)
     for text in texts:
         digest.update((text or "").encode("utf-8", "surrogatepass"))
@@ -111,23 +145,23 @@ def _cached(kind: str, texts: list[str | None], words: MatchWords, cut) -> Marku
     return found
 
 
-def highlight_all(text: str, words: MatchWords) -> Markup:
-    """The whole (short) text with every match marked."""
+def highlight_all(text: str, words: MatchWords) -> Highlighted:
+    """The whole (short) text with every match found."""
     return _cached("all", [text], words, lambda: _highlight_all(text, words))
 
 
-def _highlight_all(text: str, words: MatchWords) -> Markup:
+def _highlight_all(text: str, words: MatchWords) -> Highlighted:
     text = nfc(text or "")
-    return _mark(text, _matches(text, words))
+    return Highlighted(text, tuple(_matches(text, words)))
 
 
-def snippet(texts: list[str], words: MatchWords) -> Markup:
+def snippet(texts: list[str], words: MatchWords) -> Highlighted:
     """The best passage of the first text with a match, or the opening of the
     first non-empty text when nothing matches (a fallback snippet)."""
     return _cached("snippet", texts, words, lambda: _snippet(texts, words))
 
 
-def _snippet(texts: list[str], words: MatchWords) -> Markup:
+def _snippet(texts: list[str], words: MatchWords) -> Highlighted:
     for raw in texts:
         text = nfc(raw or "")
         spans = _matches(text, words) if words else []
@@ -138,16 +172,16 @@ def _snippet(texts: list[str], words: MatchWords) -> Markup:
         if text:
             if len(text) > FALLBACK_CHARS:
                 cut = text.rfind(" ", 0, FALLBACK_CHARS)
-                text = text[: cut if cut > 0 else FALLBACK_CHARS] + " …"
-            return Markup(escape(text))
-    return Markup("")
+                text = text[: cut if cut > 0 else FALLBACK_CHARS] + " " + ELLIPSIS
+            return Highlighted(text)
+    return Highlighted()
 
 
 def _matches(text: str, words: MatchWords) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _WORD.finditer(text) if words.matches(m.group(0))]
 
 
-def _window(text: str, spans: list[tuple[int, int]]) -> Markup:
+def _window(text: str, spans: list[tuple[int, int]]) -> Highlighted:
     """About SNIPPET_CHARS around the densest cluster of matches."""
     best_start, best_count = spans[0][0], 0
     for i, (start, _end) in enumerate(spans):
@@ -162,19 +196,8 @@ def _window(text: str, spans: list[tuple[int, int]]) -> Markup:
     if end < len(text):
         space = text.rfind(" ", begin, end)
         end = space if space > begin else end
-    inside = [(s - begin, e - begin) for s, e in spans if s >= begin and e <= end]
-    body = _mark(" ".join(text[begin:end].split("\n")), inside)
-    prefix = Markup("… ") if begin > 0 else Markup("")
-    suffix = Markup(" …") if end < len(text) else Markup("")
-    return prefix + body + suffix
-
-
-def _mark(text: str, spans: list[tuple[int, int]]) -> Markup:
-    out = []
-    last = 0
-    for start, end in spans:
-        out.append(escape(text[last:start]))
-        out.append(Markup("<mark>{}</mark>").format(text[start:end]))
-        last = end
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
+    prefix = ELLIPSIS + " " if begin > 0 else ""
+    suffix = " " + ELLIPSIS if end < len(text) else ""
+    shift = len(prefix) - begin
+    inside = tuple((s + shift, e + shift) for s, e in spans if s >= begin and e <= end)
+    return Highlighted(prefix + text[begin:end].replace("\n", " ") + suffix, inside)

@@ -245,4 +245,6 @@ def words(q) -> tuple[list, list]:
     if isinstance(q, wq.AndNot):
         required, kept = words(q.a)
         return required, [*kept, wq.Not(q.b)]
+    if isinstance(q, wq.AndMaybe):  # the optional words (kb.search.judgements) are not required
+        return words(q.a)
     return [q], []

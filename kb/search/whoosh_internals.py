@@ -5,7 +5,7 @@ arrays, keys its caches on segment identity and writes segments without
 Whoosh's posting pool (kb.search.docsets, kb.search.bulk). None of that has a
 public API in Whoosh 2.7.4, so it relies on attributes and classes Whoosh may
 change in any release. They are all here, behind small functions, and
-tests/test_whoosh_internals.py checks each function against what Whoosh's
+tests/unit/search/test_whoosh_internals.py checks each function against what Whoosh's
 public API says on a real index: after a Whoosh upgrade, the test named after
 a function fails if that function's assumption no longer holds.
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -45,7 +46,7 @@ def check_version(installed: tuple = whoosh.__version__) -> None:
             f"kb.search.whoosh_internals reads private structures of Whoosh {wanted}, "
             f"but Whoosh {found} is installed. Install Whoosh=={wanted} (as setup.cfg "
             f"pins it), or check every function of this module against Whoosh {found} "
-            f"(tests/test_whoosh_internals.py) and then change WRITTEN_FOR.")
+            f"(tests/unit/search/test_whoosh_internals.py) and then change WRITTEN_FOR.")
 
 
 check_version()
@@ -98,6 +99,50 @@ def open_writer(ix, timeout: float = 0.0, delay: float = 0.1, **kwargs) -> Segme
 def segment_count(ix) -> int:
     """How many segments the index's current generation lists."""
     return len(ix._segments())
+
+
+def reader_reusing(ix, old_reader=None) -> tuple[object, list]:
+    """A reader of the index's latest generation that reuses the open segment
+    readers of `old_reader` whose segment is unchanged (same id, same deletions),
+    and the list of those reused. Whoosh's own `reader(reuse=...)` reuses nothing
+    in 2.7.4 (its table is keyed by generation but looked up by segment id) and
+    closes what it does not reuse, which an older searcher may still be using;
+    this closes nothing. Raises OSError when a segment's files went away (a merge
+    in another process): the caller keeps what it has and tries again later."""
+    from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+
+    toc = ix._read_toc()
+    if not toc.segments:
+        return EmptyReader(toc.schema), []
+    reusable = {}
+    if old_reader is not None:
+        for leaf, _offset in old_reader.leaf_readers():
+            segment = leaf.segment() if isinstance(leaf, SegmentReader) else None
+            if segment is not None and not leaf.is_closed:
+                reusable[segment.segment_id()] = leaf
+    readers, reused = [], []
+    for segment in toc.segments:
+        leaf = reusable.pop(segment.segment_id(), None)
+        if leaf is not None and _same_deletions(leaf.segment(), segment):
+            reused.append(leaf)
+        else:
+            leaf = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+        readers.append(leaf)
+    if len(readers) == 1:
+        readers[0]._gen = toc.generation  # what Searcher.up_to_date compares
+        return readers[0], reused
+    return MultiReader(readers, generation=toc.generation), reused
+
+
+def _same_deletions(old, new) -> bool:
+    """A segment's deletions only grow; equal counts and sets are the same state."""
+    return (old.deleted_count() == new.deleted_count()
+            and set(old.deleted_docs()) == set(new.deleted_docs()))
+
+
+def leaf_readers(reader) -> list:
+    """The segment readers under a reader (itself for one segment)."""
+    return [leaf for leaf, _offset in reader.leaf_readers()]
 
 
 def segment_key(segreader) -> tuple | None:
@@ -156,6 +201,50 @@ def term_postings(segreader, fieldname: str, text) -> tuple[np.ndarray, np.ndarr
     if not id_blocks:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+
+def term_positions(segreader, fieldname: str, text, docnums) -> dict[int, list[int]]:
+    """The positions of a term in some documents of one segment: `docnums` are
+    ascending document numbers of the segment; the answer maps each of them that
+    holds the term to its positions, ascending.
+
+    Only the posting blocks holding those documents are decoded: the others are
+    passed over by their headers (each W3 block records its largest id). Whoosh's
+    matcher `skip_to` steps through a block one posting at a time, and a span
+    query walks every document holding all its words (kb.search.closeness)."""
+    matcher = segreader.postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher):  # the filter hides deleted documents
+        while isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+        matcher.reset()
+    found: dict[int, list[int]] = {}
+    if not isinstance(matcher, W3LeafMatcher):
+        for docnum in docnums:
+            if not matcher.is_active():
+                break
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                found[docnum] = list(matcher.value_as("positions"))
+        return found
+    decode = matcher.format.decoder("positions")
+    i, n = 0, len(docnums)
+    while i < n and matcher.is_active():
+        if matcher._maxid < docnums[i]:
+            matcher._next_block()
+            continue
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._values is None:
+            matcher._read_values()
+        ids, values = matcher._ids, matcher._values
+        while i < n and docnums[i] <= matcher._maxid:
+            k = bisect_left(ids, docnums[i])
+            if k < len(ids) and ids[k] == docnums[i]:
+                found[int(docnums[i])] = list(decode(values[k]))
+            i += 1
+        matcher._next_block()
+    return found
 
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)

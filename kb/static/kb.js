@@ -27,6 +27,22 @@
       if (field.name === "sort" || wide.matches) search.submit();
     });
   }
+  // "Kopiera länken": the link stands as text beside the button (selectable without
+  // JavaScript); the button appears only where it can copy.
+  document.querySelectorAll("button.copy-button[data-copy]").forEach(function (button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source || !navigator.clipboard) return;
+    var label = button.innerHTML;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(source.value).then(function () {
+        button.textContent = "Kopierad!";
+        setTimeout(function () { button.innerHTML = label; }, 2000);
+      }, function () {
+        source.select();
+      });
+    });
+  });
 })();
 
 /* The experience form: what is typed is kept as a draft on the server (kb.drafts) a

@@ -4,7 +4,10 @@ Which experiences count is the caller's Reach (kb.policy.counted: published
 only, public ones only for visitors), then the filters. Then each organisation
 counts once per system: of the experiences its members wrote of one system, the
 most recently confirmed one stands for the organisation (`one_per_organisation`);
-an experience whose organisation is not known stands for an organisation of its own.
+an answer a member wrote always wins over a network's survey answer for the same
+organisation and system, whatever the dates (a survey row never replaces or
+outranks what the organisation's own people said); an experience whose organisation
+is not known stands for an organisation of its own.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from datetime import datetime
 
 import numpy as np
 
-from kb import vocab
-from kb.dates import months_before
-from kb.reach import Reach
+from kb.access.reach import SNAPSHOT_AUTHOR, SNAPSHOT_VISIBILITY, VISIBILITY_CODES, Reach
+from kb.core import vocab
+from kb.core.dates import months_before
 from kb.stats.figures import (
     CAPABILITY_SHARE_LEVELS,
     DETRACTOR_MAX,
@@ -67,9 +70,16 @@ def counted(snapshot: Snapshot, reach: Reach, filters: Filters,
     return rows
 
 
+def own_answers(c: dict[str, np.ndarray]) -> np.ndarray:
+    """Per row, whether it is an answer a member wrote themselves (an author, and not a
+    network's survey answer): it stands for its organisation before any survey answer."""
+    return (c[SNAPSHOT_AUTHOR] > 0) & (c["survey"] == 0)
+
+
 def one_per_organisation(c: dict[str, np.ndarray], rows) -> tuple[np.ndarray, dict[int, Shared]]:
-    """`rows` with each known organisation's experiences of one system reduced to the
-    most recently confirmed (then the newest), and per system the organisations that
+    """`rows` with each known organisation's experiences of one system reduced to one:
+    a member's own answer before any survey answer (`own_answers`), then the most
+    recently confirmed, then the newest; and per system the organisations that
     answered more than once (kb.stats.figures.Shared)."""
     picked = rows.copy()
     known = np.flatnonzero(rows & (c["organisation_id"] > 0))
@@ -77,7 +87,11 @@ def one_per_organisation(c: dict[str, np.ndarray], rows) -> tuple[np.ndarray, di
         return picked, {}
     systems = c["system_id"][known]
     organisations = c["organisation_id"][known]
-    order = np.lexsort((-c["id"][known], -c["confirmed"][known], organisations, systems))
+    # The last key sorts first: per system and organisation, members' own answers
+    # before the rest (survey answers), each newest confirmed first.
+    others = ~own_answers(c)[known]
+    order = np.lexsort((-c["id"][known], -c["confirmed"][known], others, organisations,
+                        systems))
     ordered, systems, organisations = known[order], systems[order], organisations[order]
     starts = np.ones(len(ordered), dtype=bool)
     starts[1:] = (systems[1:] != systems[:-1]) | (organisations[1:] != organisations[:-1])
@@ -97,6 +111,46 @@ def one_per_organisation(c: dict[str, np.ndarray], rows) -> tuple[np.ndarray, di
                                        answers=int(group_sizes[mine].sum()),
                                        widest=int(gaps[mine].max()))
     return picked, shared
+
+
+def current_answers(snapshot: Snapshot, reach: Reach, filters: Filters,
+                    today: datetime | None = None, only=None):
+    """The rows that count (`counted`), and of them the rows figures are made of: each
+    organisation's current answer per system (`one_per_organisation`), with the
+    organisations that answered more than once. Profiles, the segment and the decision
+    report's quotes (`answers`) all take their rows from here."""
+    only = frozenset(only) if only is not None else None
+    key = ("current_answers", reach, filters,
+           recent_cutoff(today) if filters.recent else None, only)
+    found = snapshot.worked.get(key)
+    if found is None:
+        every = counted(snapshot, reach, filters, today, only)
+        rows, shared = one_per_organisation(snapshot.columns, every)
+        # Kept read-only: every caller combines them into new arrays.
+        every.flags.writeable = rows.flags.writeable = False
+        found = snapshot.worked.put(key, (every, rows, shared))
+    return found
+
+
+def answers(snapshot: Snapshot, system_ids, reach: Reach, filters: Filters,
+            today: datetime | None = None, only=None) -> dict[int, list[int]]:
+    """Per system, the ids of the experiences its profile counts for this Reach under
+    these filters (among the ids `only`, when given) – each organisation's current
+    answer (`current_answers`) – highest id first."""
+    c = snapshot.columns
+    _every, rows, _shared = current_answers(snapshot, reach, filters, today, only)
+    return {system_id: c["id"][rows & (c["system_id"] == system_id)][::-1].tolist()
+            for system_id in system_ids}
+
+
+def visibilities(snapshot: Snapshot, reach: Reach, filters: Filters,
+                 today: datetime | None = None) -> frozenset[str]:
+    """The visibilities (kb.core.vocab.VISIBILITIES) of the experiences that count for
+    this Reach under these filters, in any system: whether figures of the segment
+    include what a visitor's would not."""
+    codes = np.unique(snapshot.columns[SNAPSHOT_VISIBILITY][counted(snapshot, reach, filters,
+                                                                     today)])
+    return frozenset(VISIBILITY_CODES[code] for code in codes.tolist() if code >= 0)
 
 
 def trend_windows(snapshot: Snapshot, today: datetime | None = None) -> tuple[int, int]:
@@ -130,8 +184,7 @@ def profiles(snapshot: Snapshot, systems, reach: Reach, filters: Filters,
     if not systems:
         return []
     c = snapshot.columns
-    every = counted(snapshot, reach, filters, today, only)
-    rows, shared = one_per_organisation(c, every)
+    every, rows, shared = current_answers(snapshot, reach, filters, today, only)
     windows = trend_windows(snapshot, today)
     found = []
     flows = []
@@ -269,7 +322,7 @@ def segment(snapshot: Snapshot, reach: Reach, filters: Filters,
             today: datetime | None = None) -> SegmentCounts:
     """The segment's own figures, each organisation once per system."""
     c = snapshot.columns
-    rows, _shared = one_per_organisation(c, counted(snapshot, reach, filters, today))
+    _every, rows, _shared = current_answers(snapshot, reach, filters, today)
     picked = np.flatnonzero(rows)
     organisation = c["organisation_id"][picked].astype(np.int64)
     # An experience of an organisation not known stands for one of its own.

@@ -13,8 +13,8 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from kb.changelog.reading import count_above_expression, newest_id_expression
+from kb.core.lru import LeastRecentlyUsed
 from kb.extensions import db, figure_caches
-from kb.lru import LeastRecentlyUsed
 from kb.models import Experience, PayrollSystem
 from kb.stats.figures import Profile, SystemRef
 

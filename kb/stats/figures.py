@@ -1,14 +1,16 @@
 """The figures a system profile is made of, each with the number of answers behind it.
 
-A figure backed by fewer than MIN_ANSWERS experiences is "för få svar": it is kept
-(the count is still shown) but its value is withheld by `shown`.
+A figure backed by fewer than MIN_ANSWERS answers – organisations, each counted once
+per system (kb.stats.aggregate) – is "för få svar": it is kept (the count is still
+shown) but its value is withheld by `shown`. MIN_ANSWERS is the one minimum: every
+page, download, chart and the API refer to it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Below this many answers a figure is not shown ("för få svar").
+# Below this many answers (organisations) a figure is not shown ("för få svar").
 MIN_ANSWERS = 5
 # The "last 24 months" toggle: experiences created within this many months.
 RECENT_MONTHS = 24

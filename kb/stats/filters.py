@@ -8,8 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement
 
-from kb import parsing, vocab
-from kb.dates import months_before, utcnow
+from kb.core import parsing, vocab
+from kb.core.dates import months_before, utcnow
 from kb.models import Experience
 from kb.stats.figures import RECENT_MONTHS
 
@@ -38,24 +38,30 @@ class Filters:
 
     @classmethod
     def from_args(cls, args, *, strict: bool = False) -> Filters:
-        """Read `sector`, `size`, `role` and `recent` from query parameters.
+        """Read `sector`, `size`, `role`, `recent` and `nosurvey` from query parameters
+        (the two switches through kb.core.parsing.boolean: 1/0, ja/nej, ...).
 
-        Unknown codes are ignored (the page shows every organisation) unless
-        `strict`, when they raise FilterError (the API answers 400)."""
+        Unknown codes and switches are ignored (the page shows every organisation)
+        unless `strict`, when any value given that is not exactly a code or a switch
+        (empty or padded ones too) raises FilterError (the API answers 400)."""
         values = {}
         for name in FILTERED_CONTEXT:
             context = vocab.CONTEXT_BY_PARAM[name]
-            value = (args.get(name) or "").strip()
-            if value and value not in context.vocabulary:
-                if strict:
-                    raise FilterError(f"Okänd {context.noun}: {value[:40]}")
-                value = ""
-            values[name] = value or None
-        recent, no_survey = args.get("recent"), args.get("nosurvey")
-        for name, value in (("recent", recent), ("nosurvey", no_survey)):
-            if strict and (value or "").strip() and parsing.boolean(value) is None:
-                raise FilterError(f"{name} ska vara 1 eller 0")
-        return cls(**values, recent=parsing.flag(recent), no_survey=parsing.flag(no_survey))
+            given = args.get(name)
+            value = given if strict else (given or "").strip()
+            if value and value in context.vocabulary:
+                values[name] = value
+                continue
+            if strict and given is not None:
+                raise FilterError(f"Okänd {context.noun}: {given[:40]}")
+            values[name] = None
+        switches = {}
+        for name in ("recent", "nosurvey"):
+            given = args.get(name)
+            if strict and given is not None and parsing.boolean(given) is None:
+                raise FilterError(parsing.not_boolean(name))
+            switches[name] = parsing.flag(given)
+        return cls(**values, recent=switches["recent"], no_survey=switches["nosurvey"])
 
     @classmethod
     def of_organisation(cls, organisation) -> Filters | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from kb import swedish, vocab
+from kb.core import swedish, vocab
 from kb.stats.figures import (
     MIN_ANSWERS,
     Flow,
@@ -67,18 +67,27 @@ percent = swedish.percent
 signed = swedish.signed
 
 
+def net(value: int) -> str:
+    """A gain or loss of organisations with its sign: +3, −2, ±0."""
+    return f"+{swedish.thousands(value)}" if value > 0 else "±0" if value == 0 \
+        else swedish.thousands(value)
+
+
 def too_few(n: int) -> Cell:
     return Cell(f"{TOO_FEW} (n={n})", few=True) if n else Cell(NOTHING, few=True)
 
 
-def mean_cell(mean: Mean) -> Cell:
-    if not mean.enough:
+def mean_cell(mean: Mean, seen: bool = False) -> Cell:
+    """'3,5 (n=6)'; under MIN_ANSWERS "för få svar", unless the viewer sees every answer
+    behind it (`seen`, kb.access.figures): then it is shown whatever n."""
+    if not mean.n or not (mean.enough or seen):
         return too_few(mean.n)
     return Cell(f"{number(mean.value)} (n={mean.n})", value=round(mean.value, 1))
 
 
-def nps_cell(nps: Nps) -> Cell:
-    if not nps.enough:
+def nps_cell(nps: Nps, seen: bool = False) -> Cell:
+    """'+20 (n=5)'; `seen` as for mean_cell."""
+    if not nps.n or not (nps.enough or seen):
         return too_few(nps.n)
     return Cell(f"{signed(nps.value)} (n={nps.n})", value=round(nps.value))
 
@@ -106,18 +115,8 @@ def go_live_cell(go_live: GoLive) -> Cell:
     if not go_live.enough:
         return too_few(go_live.n)
     median = go_live.median
-    shown = number(median, 0) if median == int(median) else number(median)
-    return Cell(f"{shown} månader ({go_live.low}–{go_live.high}, n={go_live.n})", value=median)
-
-
-def shares_cell(shares: Shares) -> Cell:
-    if not shares.enough:
-        return too_few(shares.n)
-    parts = [
-        f"{vocab.CAPABILITY_LEVELS[level]} {percent(shares.percent(level))}"
-        for level in ("good", "workaround", "missing")
-    ]
-    return Cell(f"{' · '.join(parts)} (n={shares.n})")
+    return Cell(f"{swedish.months(median)} ({go_live.low}–{go_live.high}, n={go_live.n})",
+                value=median)
 
 
 def share_of_cell(count: int, n: int) -> Cell:
@@ -141,11 +140,19 @@ def flows_cell(flows: list[Flow], limit: int = 3) -> Cell:
 
 
 def top_reason_cell(flows: list[Flow]) -> Cell:
-    reasons = [reason for flow in flows for reason in flow.reasons]
-    if not reasons:
+    """The reason more organisations gave than any other, with how many gave it; never
+    one answer alone, nor one of several as common as it (then says so, muted)."""
+    counts: dict[str, int] = {}
+    for flow in flows:
+        for reason in flow.reasons:
+            counts[reason.text] = counts.get(reason.text, 0) + reason.n
+    if not counts:
         return Cell(NOTHING)
-    best = min(reasons, key=lambda reason: (-reason.n, reason.text))
-    return Cell(f"{best.text} ({best.n})")
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    text, n = ranked[0]
+    if n < 2 or (len(ranked) > 1 and ranked[1][1] == n):
+        return Cell("inget skäl är vanligare än de andra", few=True)
+    return Cell(f"{text} ({swedish.plural(n, 'svar', 'svar')})")
 
 
 def _groups(profiles: list[Profile], attribute: str, order: list) -> list[Row]:

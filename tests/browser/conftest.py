@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD, make_app
+from tests.support.apps import PASSWORD, make_app
 
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -57,6 +57,9 @@ class LiveServer:
     experience_ids: list[int]  # published, public demo experiences
     meeting_id: int = 0  # the demo network's coming meeting
     survey_import_id: int = 0  # a survey sheet uploaded to the demo network, not confirmed
+    requirement_id: int = 0  # a demo requirement list open to everyone
+    message_id: int = 0  # a procurement message to COLLEAGUE, not answered
+    invitation: str = ""  # the token of a pending invitation by e-mail to the demo network
 
     @property
     def experience_id(self) -> int:
@@ -99,6 +102,8 @@ def live_server(tmp_path_factory):
         _add_community(db.session, MEMBER, ADMIN)
         meeting_id = _join_demo_network(db.session, MEMBER)
         survey_import_id = _upload_survey(app, db.session, ADMIN)
+        requirement_id, message_id = _open_for_procurement(db.session, COLLEAGUE)
+        invitation = _invite(db.session, ADMIN)
         indexing.rebuild()
         slugs = list(db.session.scalars(select(PayrollSystem.slug).order_by(PayrollSystem.id)))
         experience_ids = list(db.session.scalars(
@@ -109,11 +114,14 @@ def live_server(tmp_path_factory):
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, _read_whole(app), threaded=True)
+    # Links kb writes out in full (invite links, calendars, mail) start with BASE_URL:
+    # here, this server's own address.
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="kb-live-server", daemon=True)
     thread.start()
     try:
         yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, slugs, experience_ids,
-                         meeting_id, survey_import_id)
+                         meeting_id, survey_import_id, requirement_id, message_id, invitation)
     finally:
         server.shutdown()
         server.server_close()
@@ -182,8 +190,8 @@ def _upload_survey(app, session, leader_email: str) -> int:
     unknown system and a broken row), so the import pages have something to show."""
     from sqlalchemy import select
 
-    from kb import survey
     from kb.models import Network, NetworkMembership, User
+    from kb.networks import survey
 
     leader = session.scalar(select(User).where(User.email == leader_email))
     network = session.scalar(select(Network).where(Network.slug == NETWORK))
@@ -195,6 +203,69 @@ def _upload_survey(app, session, leader_email: str) -> int:
              "Exempelregionen;Region;9 000;Lönix 2000;Mycket nöjd;\r\n"
              "Exempelbolaget;Kommunalt bolag;80;Personec;12;\r\n").encode("cp1252")
     return survey.upload(network, leader, "enkat-2026.csv", sheet).id
+
+
+def _open_for_procurement(session, member_email: str) -> tuple[int, int]:
+    """The member says when her contract ends and that her organisation is open to
+    procuring together (she sees the demo's open members as partners), and a demo member
+    has written to her; returns the id of the demo's public requirement list and of the
+    message, so the procurement pages have something to show."""
+    from sqlalchemy import select
+
+    from kb.models import (
+        Experience,
+        PayrollSystem,
+        ProcurementMessage,
+        ProcurementOpening,
+        ProcurementRequirement,
+        User,
+        utcnow,
+    )
+    from kb.procurement import partners, this_year
+
+    member = session.scalar(select(User).where(User.email == member_email))
+    system = session.scalar(select(PayrollSystem).order_by(PayrollSystem.id))
+    year = this_year()
+    answer = Experience(
+        author_id=member.id, system_id=system.id, organisation_id=member.organisation_id,
+        sector="kommun", size_band="1000-4999", reviewer_role="lonechef",
+        usage_status="current", satisfaction=4, moderation_state="published",
+        title="Stabil lönekörning, avtalet löper ut snart", pros="Lönekörningen fungerar.",
+        contract_end_year=year + 1, contract_extension="2 år", procurement_route="adda",
+        confirmed_at=utcnow())
+    session.add(answer)
+    session.commit()
+    partners.open_for(member, answer.id, year, year + partners.WINDOW_YEARS_AHEAD,
+                      "skane", show_organisation=True)
+    other = session.scalar(select(ProcurementOpening).where(
+        ProcurementOpening.user_id != member.id).order_by(ProcurementOpening.id))
+    message = ProcurementMessage(
+        sender_id=other.user_id, recipient_id=member.id, created_at=utcnow(),
+        sender_summary="Kommun, 1 000–4 999 anställda, Skåne län, Heroma, avtalet löper ut "
+                       f"{year + 2}",
+        body="Hej! Vi planerar en samordnad upphandling av lönesystem.\n\n"
+             "Vill ni vara med? Vårt avtal löper ut samma år som ert.")
+    session.add(message)
+    session.commit()
+    requirement_id = session.scalar(select(ProcurementRequirement.id).where(
+        ProcurementRequirement.visibility == "public").order_by(ProcurementRequirement.id))
+    return requirement_id, message.id
+
+
+def _invite(session, leader_email: str) -> str:
+    """The leader has invited two people by e-mail to the demo network (the members page
+    lists the invitations); returns the token of one of them (the register page shows it)."""
+    from sqlalchemy import select
+
+    from kb.models import Network, NetworkInvite, User
+    from kb.networks import invitations
+
+    leader = session.scalar(select(User).where(User.email == leader_email))
+    network = session.scalar(select(Network).where(Network.slug == NETWORK))
+    invitations.invite_by_email(network, leader, "Cecilia Carlsson <cecilia@kommun.example.se>, "
+                                              "david.danielsson@region.example.se")
+    return session.scalar(select(NetworkInvite.token).where(
+        NetworkInvite.email == "cecilia@kommun.example.se"))
 
 
 def _require_chromium() -> None:
@@ -306,6 +377,13 @@ def login(page, live_server, email: str, password: str = PASSWORD) -> None:
     assert "/auth/login" not in page.url, page.locator("main").inner_text()
 
 
+def open_menu(page) -> None:
+    """Open the main menu where it is folded behind its button (on a phone)."""
+    if page.locator(".site-menu > summary").is_visible() \
+            and page.locator(".site-menu[open]").count() == 0:
+        page.locator(".site-menu > summary").click()
+
+
 # Every page type, as (name, who, path); the paths are filled in by `page_url`.
 PAGE_TYPES = [
     ("home", None, "/"),
@@ -313,6 +391,9 @@ PAGE_TYPES = [
     ("systems-member", MEMBER, "/systems"),
     ("system", None, "/systems/{slug}"),
     ("system-filtered", None, "/systems/{slug}?sector=kommun"),
+    ("journey", None, "/systems/{slug}/switches"),
+    ("switches", None, "/switches"),
+    ("switches-narrowed", MEMBER, "/switches?from={slug}&has=go_live"),
     ("experience", MEMBER, "/experiences/{experience}"),
     ("experience-visitor", None, "/experiences/{experience}"),
     ("experience-form", MEMBER, "/experiences/new"),
@@ -328,6 +409,7 @@ PAGE_TYPES = [
     ("compare-report-visitor", None, "/compare/report?s={slug}&s={slug2}&s={slug3}"),
     ("login", None, "/auth/login"),
     ("register", None, "/auth/register"),
+    ("register-invitation", None, "/auth/register?invitation={invitation}"),
     ("forgot-password", None, "/auth/forgot"),
     ("invalid-link", None, "/auth/reset/ogiltig-lank"),
     ("privacy", None, "/integritet"),
@@ -345,11 +427,21 @@ PAGE_TYPES = [
     ("network", MEMBER, f"/networks/{NETWORK}"),
     ("network-visitor", None, f"/networks/{NETWORK}"),
     ("network-members", MEMBER, f"/networks/{NETWORK}/members"),
+    ("network-members-leader", ADMIN, f"/networks/{NETWORK}/members"),
     ("network-questions", MEMBER, f"/networks/{NETWORK}/questions?q=semesterberäkning"),
     ("meeting", MEMBER, f"/networks/{NETWORK}/meetings/{{meeting}}"),
     ("network-form", MEMBER, "/networks/new"),
     ("survey-upload", ADMIN, f"/networks/{NETWORK}/import"),
     ("survey-review", ADMIN, f"/networks/{NETWORK}/import/{{survey_import}}"),
+    ("procurement", None, "/upphandling"),
+    ("procurement-member", MEMBER, "/upphandling?sector=kommun"),
+    ("partners", COLLEAGUE, "/upphandling/partner"),
+    ("partners-closed", MEMBER, "/upphandling/partner"),
+    ("procurement-messages", COLLEAGUE, "/upphandling/meddelanden"),
+    ("procurement-message", COLLEAGUE, "/upphandling/meddelanden/{message}"),
+    ("requirements", MEMBER, "/upphandling/krav"),
+    ("requirement", MEMBER, "/upphandling/krav/{requirement}"),
+    ("requirement-form", MEMBER, "/upphandling/krav/ny"),
     ("not-found", None, "/finns-inte"),
 ]
 PAGE_NAMES = [name for name, _who, _path in PAGE_TYPES]
@@ -359,7 +451,9 @@ def page_url(live_server: LiveServer, path: str) -> str:
     slugs = live_server.slugs
     return path.format(slug=slugs[0], slug2=slugs[1], slug3=slugs[2],
                        experience=live_server.experience_id, meeting=live_server.meeting_id,
-                       survey_import=live_server.survey_import_id)
+                       survey_import=live_server.survey_import_id,
+                       requirement=live_server.requirement_id, message=live_server.message_id,
+                       invitation=live_server.invitation)
 
 
 @pytest.fixture(scope="session")

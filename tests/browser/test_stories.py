@@ -3,13 +3,15 @@
 import re
 import uuid
 
-from tests.browser.conftest import DEVICES, MEMBER, login
-from tests.conftest import PASSWORD, link_in, outbox
+from tests.browser.conftest import DEVICES, MEMBER, login, open_menu
+from tests.support.apps import PASSWORD
+from tests.support.pages import link_in, outbox
 
 
 def test_register_confirm_and_see_yourself_logged_in(page, live_server):
     email = f"karin.{uuid.uuid4().hex[:8]}@region.example.se"
     page.goto(live_server("/"))
+    open_menu(page)  # on a phone "Bli medlem" is behind the menu button
     page.get_by_role("link", name="Bli medlem").first.click()
     page.fill("#display_name", "Karin Karlsson")
     page.fill("#email", email)
@@ -26,6 +28,7 @@ def test_register_confirm_and_see_yourself_logged_in(page, live_server):
     assert page.get_by_text(f"Vi har skickat ett mejl till {email}").is_visible()
     login(page, live_server, email)
     nav = page.get_by_role("navigation", name="Huvudmeny")
+    open_menu(page)
     assert nav.get_by_role("link", name="Karin Karlsson").is_visible()
     assert nav.get_by_role("button", name="Logga ut").is_visible()
     assert page.get_by_role("complementary", name="Bekräfta din e-postadress").is_visible()

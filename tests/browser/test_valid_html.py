@@ -9,7 +9,8 @@ import subprocess
 import pytest
 
 from tests.browser.conftest import PAGE_NAMES, PAGE_TYPES, page_url
-from tests.conftest import PASSWORD, csrf_token
+from tests.support.apps import PASSWORD
+from tests.support.pages import csrf_token
 
 EXPECTED_STATUS = {"experience-form-errors": 422, "not-found": 404, "invalid-link": 400}
 

@@ -44,7 +44,7 @@ COLLECTIONS = {
 CUTOFF = 10
 KINDS = (
     "word", "inflected", "compound", "compound_part", "stop_words", "phrase",
-    "system", "abbreviation", "misspelling", "verb_form",
+    "system", "abbreviation", "misspelling", "verb_form", "judgement",
 )
 # Fixed timestamps: every run loads the same rows in the same order.
 WRITTEN_FROM = datetime(2024, 1, 8, 9, 0)
@@ -205,6 +205,7 @@ def load_into_kb(app: Flask, experiences: Sequence[dict]) -> dict[int, str]:
                 updated_at=written,
                 confirmed_at=written,
                 **{field: entry.get(field, "") for field in TEXT_FIELDS},
+                **answers(entry),
             )
             db.session.add(row)
         db.session.flush()
@@ -212,6 +213,16 @@ def load_into_kb(app: Flask, experiences: Sequence[dict]) -> dict[int, str]:
         db.session.commit()
         indexing.rebuild()
     return keys
+
+
+def answers(entry: Mapping) -> dict:
+    """The checklist and ratings an entry gives, as Experience columns: `capabilities`
+    maps keys of vocab.CAPABILITIES to levels (the others stay "unknown"), `ratings`
+    keys of vocab.SUB_RATINGS to 1-5 (the others stay unrated)."""
+    return {
+        **{f"cap_{key}": level for key, level in (entry.get("capabilities") or {}).items()},
+        **{f"rating_{key}": value for key, value in (entry.get("ratings") or {}).items()},
+    }
 
 
 def kb_rankings(app: Flask, keys: Mapping[int, str],
@@ -258,7 +269,7 @@ def fresh_app(directory: Path) -> Flask:
 
 def evaluate_kb_on_fresh_database(queries: Sequence[Query] | None = None,
                                   experiences: Sequence[dict] | None = None) -> Report:
-    from tests.conftest import close
+    from tests.support.apps import close
 
     with tempfile.TemporaryDirectory(prefix="kb-relevance-") as directory:
         app = fresh_app(Path(directory))

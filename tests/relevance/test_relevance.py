@@ -7,15 +7,20 @@ the whole table in the message. Raise them when the search gets better.
 
 import math
 
-from kb import vocab
+from kb.core import vocab
 from kb.tools.demo import catalogue
 from tests.relevance import evaluation
 
-NDCG_FLOOR = 0.79  # measured 0.826
-RECALL_FLOOR = 0.58  # measured 0.611
-# The held-out collection (written before the search was tuned, never tuned to).
-HELDOUT_NDCG_FLOOR = 0.93  # measured 0.959
-HELDOUT_RECALL_FLOOR = 0.89  # measured 0.926
+NDCG_FLOOR = 0.79  # measured 0.825
+RECALL_FLOOR = 0.57  # measured 0.597
+# The held-out collection (written before the search was tuned, never tuned to; the
+# queries that judge a capability or aspect, and six experiences for them, added
+# before the ranking by answers was written).
+HELDOUT_NDCG_FLOOR = 0.89  # measured 0.923
+HELDOUT_RECALL_FLOOR = 0.83  # measured 0.862
+# Queries that judge a capability or aspect (kb.search.judgements), held-out: 0.570
+# when the answers are not read.
+HELDOUT_JUDGEMENT_NDCG_FLOOR = 0.73  # measured 0.762
 
 
 def _check(report, ndcg_floor, recall_floor):
@@ -38,6 +43,10 @@ def test_kb_search_keeps_its_relevance_on_the_held_out_collection(app):
     report = evaluation.evaluate_kb(app, evaluation.load_queries(queries_file),
                                     evaluation.load_experiences(experiences_file))
     _check(report, HELDOUT_NDCG_FLOOR, HELDOUT_RECALL_FLOOR)
+    judged = report.summary("judgement")
+    assert judged.n >= 5 and judged.ndcg >= HELDOUT_JUDGEMENT_NDCG_FLOOR, (
+        f"judgement queries: nDCG@10 {judged.ndcg:.3f} (floor {HELDOUT_JUDGEMENT_NDCG_FLOOR})"
+        "\n\n" + evaluation.format_report(report))
 
 
 def test_the_held_out_collection_is_judged_against_itself():
@@ -49,6 +58,8 @@ def test_the_held_out_collection_is_judged_against_itself():
     assert len(experiences) >= 40 and len(keys) == len(experiences)
     assert len(queries) >= 25
     assert all(entry["system"] in slugs for entry in experiences)
+    for entry in experiences:
+        _check_answers(entry)
     for query in queries:
         assert query.kind in evaluation.KINDS, query.text
         assert query.relevant and set(query.judgments) <= keys, query.text
@@ -70,6 +81,15 @@ def test_the_collection_is_what_the_judgments_assume():
         assert entry["usage_status"] in vocab.USAGE_STATUSES, entry["key"]
         assert entry["satisfaction"] in vocab.SATISFACTION, entry["key"]
         assert 5 <= len(entry["title"]) <= 150, entry["key"]
+        _check_answers(entry)
+
+
+def _check_answers(entry):
+    """The checklist and ratings an entry gives use the form's codes and scale."""
+    for key, level in (entry.get("capabilities") or {}).items():
+        assert key in vocab.CAPABILITIES and level in vocab.CAPABILITY_LEVELS, entry["key"]
+    for key, value in (entry.get("ratings") or {}).items():
+        assert key in vocab.SUB_RATINGS and value in range(1, 6), entry["key"]
 
 
 def test_every_query_is_judged_against_the_collection():

@@ -6,6 +6,7 @@ import os
 import sqlite3
 import time
 
+from kb.core.vocab import ModerationState
 from kb.tools.bench.report import summary
 from kb.tools.bench.workload import QUERIES
 
@@ -19,7 +20,7 @@ def fts5_baseline(workdir: str, rounds: int) -> dict:
     started = time.perf_counter()
     rows = source.execute(
         "SELECT id, title, pros, cons, tips, body, switch_reason FROM experience "
-        "WHERE moderation_state = 'published' AND visibility = 'public'")
+        "WHERE moderation_state = ? AND visibility = 'public'", (ModerationState.PUBLISHED.value,))
     fts.executemany("INSERT INTO doc(rowid, title, pros, cons, tips, body, switch_reason) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     fts.commit()

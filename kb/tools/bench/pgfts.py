@@ -9,6 +9,7 @@ import sqlite3
 import time
 import uuid
 
+from kb.core.vocab import ModerationState
 from kb.tools.bench.report import summary
 from kb.tools.bench.workload import QUERIES
 
@@ -33,7 +34,8 @@ def pg_baseline(workdir: str, url: str, rounds: int) -> dict:
             started = time.perf_counter()
             rows = source.execute(
                 "SELECT id, title, pros, cons, tips, body, switch_reason FROM experience "
-                "WHERE moderation_state = 'published' AND visibility = 'public'")
+                "WHERE moderation_state = ? AND visibility = 'public'",
+                (ModerationState.PUBLISHED.value,))
             keys = ("id", "title", "pros", "cons", "tips", "body", "switch_reason")
             while batch := rows.fetchmany(5000):
                 connection.execute(

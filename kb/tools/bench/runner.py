@@ -62,10 +62,12 @@ def _child(args: list[str], what: str) -> dict:
 # single HTTP client's, then one per concurrent client of each run with submissions.
 SINGLE_CLIENT_MEMBER = 20
 LOAD_MEMBERS_FROM = 30
+# The load runs: the read mix, then the mix where 2 % of the turns are a member's edit.
+EDIT_SHARES = (0.0, 0.02)
 
 
 def run(count: int, rounds: int, submits: int, echo=click.echo, keep: bool = False,
-        pg_url: str | None = None, clients: tuple[int, ...] = (10, 25, 50),
+        pg_url: str | None = None, clients: tuple[int, ...] = (25,),
         load_seconds: float = 20.0, ramp_seconds: float = 3.0) -> dict:
     """Every phase on a fresh throw-away instance; the figures and how they meet the
     targets (report.TARGETS), for report.table or --json."""
@@ -73,6 +75,7 @@ def run(count: int, rounds: int, submits: int, echo=click.echo, keep: bool = Fal
     try:
         result: dict = {"machine": machine(), "experiences": count}
         result["machine"]["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
+        echo("Load average before the run: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         result["build"] = build(workdir, count, echo,
                                 members=LOAD_MEMBERS_FROM + sum(clients) + 1)
         result["build"]["peak_mb"] = peak_mb()  # seeding, this process
@@ -94,6 +97,7 @@ def run(count: int, rounds: int, submits: int, echo=click.echo, keep: bool = Fal
         result["targets"] = check_targets(result)
         # Other work on the machine inflates every figure: keep the load beside them.
         result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        echo("Load average after the run: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         return result
     finally:
         if keep:
@@ -127,19 +131,22 @@ def _over_http(workdir: str, echo, clients, load_seconds: float, ramp_seconds: f
             server.base, urls, http.member_email(SINGLE_CLIENT_MEMBER), submits=20)
         out["load"] = []
         first_member = LOAD_MEMBERS_FROM
-        for share in (0.0, 0.02):
+        for share in EDIT_SHARES:
             for users in clients:
-                echo(f"  {users} clients, {share:.0%} submissions, {load_seconds:g} s ...")
+                echo(f"  {users} clients, {share:.0%} edits, {load_seconds:g} s ...")
                 spec = {"base": server.base, "users": users, "seconds": load_seconds,
-                        "ramp_seconds": ramp_seconds, "submit_share": share, "urls": urls,
+                        "ramp_seconds": ramp_seconds, "edit_share": share, "urls": urls,
                         "first_member": first_member}
                 if share:
                     first_member += users
                 path = os.path.join(workdir, "load.json")
                 with open(path, "w", encoding="utf-8") as f:
                     json.dump(spec, f)
-                out["load"].append({"submit_share": share,
-                                    **_child(["--load", path], "The load clients")})
+                logged = len(server.log())
+                figures = _child(["--load", path], "The load clients")
+                if figures["errors"]:  # what the server said meanwhile, to read beside them
+                    figures["server_log"] = server.log()[logged:][-6000:]
+                out["load"].append(figures)
         out["memory"] = server.memory()
     finally:
         server.stop()

@@ -5,7 +5,7 @@ The words come from the demo texts (kb/tools/demo/data/), so the searches find r
 
 from __future__ import annotations
 
-from kb import vocab
+from kb.core import vocab
 
 BENCH_EMAIL = "bank@example.se"
 BENCH_PASSWORD = "bänk-lösenord-123"

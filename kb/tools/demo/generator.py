@@ -1,12 +1,12 @@
 """Deterministic synthetic experiences: one plain dict per row, no database access.
 
 The same seed, system ids and authors always give exactly the same rows
-(tests/test_demo.py holds digests of rows generated before the sentences moved
+(tests/unit/tools/test_demo.py holds digests of rows generated before the sentences moved
 to data/, and of the same rows with their organisation). Every draw from the
 random generator happens in a fixed order, so changing the order of anything
 here, in profiles.py or a list in data/ changes the rows of every seed. A row's
 organisation (kb.tools.demo.organisations) is drawn from a generator of its own,
-after everything else.
+after everything else, and then its contract (kb.tools.demo.contracts) from another.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from kb import vocab
+from kb.core import swedish, vocab
+from kb.tools.demo.contracts import Contracts
 from kb.tools.demo.datafiles import catalogue, texts
 from kb.tools.demo.organisations import Pools
+from kb.tools.demo.pools import row_flags
 from kb.tools.demo.profiles import (
     BAND_RANGES,
     CAP_COLUMNS,
@@ -32,6 +34,7 @@ from kb.tools.demo.profiles import (
     START,
 )
 from kb.tools.demo.sampling import FastRandom, Weighted, clamp, log_uniform
+from kb.tools.demo.switches import SwitchReasons, system_facts
 from kb.tools.demo.writer import Writer
 
 # Which stored value decides a topic's tone for a row (every topic in data/topics.json),
@@ -47,10 +50,17 @@ TOPIC_SOURCE = {
     "retro": "rating_compliance", "absence": "rating_compliance",
     "consultants": "rating_implementation",
 }
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
+# Months from signing to the first real payroll run, by size band: (low, typical, high).
+GO_LIVE_MONTHS = {"1-49": (1, 2, 6), "50-249": (2, 4, 9), "250-999": (3, 7, 14),
+                  "1000-4999": (5, 11, 22), "5000+": (8, 15, 30)}
+# How long choosing a new system takes, by size band (months, low and high).
+PROCUREMENT_MONTHS = {"1-49": (1, 3), "50-249": (2, 5), "250-999": (3, 8),
+                      "1000-4999": (4, 12), "5000+": (6, 18)}
+# Counts as words, through kb.core.swedish ("1 månad", "en parallellkörning").
+MONTHS = {n: swedish.months(n) for n in range(1, 37)}
+PARALLEL_RUNS = {1: "en parallellkörning",
+                 **{n: swedish.plural(n, "parallellkörning", "parallellkörningar")
+                    for n in range(2, 4)}}
 
 
 class Generator:
@@ -60,6 +70,8 @@ class Generator:
         self.rng = FastRandom(seed)
         # Organisations draw from a generator of their own (kb.tools.demo.organisations).
         self.organisations = Pools(seed)
+        # And contracts from one more (kb.tools.demo.contracts).
+        self.contracts = Contracts(seed, self.organisations)
         self.texts = texts()
         self.places = self.texts.placeholders
         self.writer = Writer(self.rng, self.texts)
@@ -75,13 +87,23 @@ class Generator:
         self.systems = Weighted({slug: PROFILES[slug].weight for slug in self.slugs})
         self.sectors = {slug: Weighted(PROFILES[slug].sectors) for slug in self.slugs}
         self.sizes: dict[tuple[str, str], Weighted] = {}
-        # Systems an organisation in a sector plausibly leaves or moves to.
+        # Systems an organisation of a sector (and size band) plausibly leaves or moves to.
         self.by_sector = {
             sector: Weighted(
                 {s: PROFILES[s].weight * PROFILES[s].sectors.get(sector, 0) for s in self.slugs}
             )
             for sector in vocab.SECTORS
         }
+        self.by_segment: dict[tuple[str, str], Weighted] = {}
+        for sector in vocab.SECTORS:
+            for band in vocab.SIZE_BANDS:
+                weights = {s: PROFILES[s].weight * PROFILES[s].sectors.get(sector, 0)
+                           * PROFILES[s].sizes.get(band, 0) for s in self.slugs}
+                fitting = Weighted(weights)
+                self.by_segment[(sector, band)] = (
+                    fitting if len(fitting.items) > 1 else self.by_sector[sector])
+        self.reasons = SwitchReasons(self.texts.switch_reasons, system_facts(entries))
+        self.phrases = self._sector_phrases()
         self.roles_small = Weighted(ROLES_SMALL)
         self.roles_large = Weighted(ROLES_LARGE)
         self.deployments = {
@@ -99,13 +121,33 @@ class Generator:
             self.sizes[key] = Weighted(combined if any(combined.values()) else sizes)
         return self.sizes[key]
 
-    def _other(self, slug: str, sector: str) -> str | None:
-        choice = self.by_sector[sector]
+    def _sector_phrases(self) -> dict[tuple[str, str], list[tuple[str, list[str]]]]:
+        """Per sector and size band: the phrases that may describe such an organisation
+        ("ett åkeri"), each with the collective agreements it may have."""
+        found: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
+        for sector, phrases in self.places["sector_phrases"].items():
+            agreements = self.places["agreements"][sector]
+            for band in vocab.SIZE_BANDS:
+                fitting = []
+                for phrase in phrases:
+                    if isinstance(phrase, str):
+                        fitting.append((phrase, agreements))
+                    elif band in phrase.get("sizes", vocab.SIZE_BANDS):
+                        fitting.append((phrase["text"], phrase.get("agreements", agreements)))
+                found[(sector, band)] = fitting or [(p if isinstance(p, str) else p["text"],
+                                                     agreements) for p in phrases]
+        return found
+
+    def _other(self, slug: str, sector: str, size_band: str,
+               before: int | None = None) -> str | None:
+        """Another system an organisation of the segment plausibly runs; with `before`,
+        one that existed before that year (a system switched from)."""
+        choice = self.by_segment[(sector, size_band)]
         if len(choice.items) < 2 and slug in choice.items:
             choice = self.systems
         for _ in range(8):
             other = choice.pick(self.rng)
-            if other != slug:
+            if other != slug and (before is None or PROFILES[other].since < before):
                 return other
         return None
 
@@ -194,22 +236,23 @@ class Generator:
                 level = "missing"
             row[column] = level
 
+        # A switch to this system: from one that existed before the year it came in.
         switched_from = None
         go_live = None
+        low, typical, high = GO_LIVE_MONTHS[size_band]
         if rng.random() < 0.22 and status != "evaluating":
-            switched_from = self._other(slug, sector)
+            switched_from = self._other(slug, sector, size_band, before=in_use_since)
             if switched_from is not None:
-                base = {"1-49": 2, "50-249": 4, "250-999": 7, "1000-4999": 11, "5000+": 15}
-                go_live = max(1, min(36, int(rng.gauss(base[size_band], base[size_band] / 3))))
+                go_live = max(low, min(high, int(rng.gauss(typical, typical / 3))))
         considering = None
         if status == "current" and rng.random() < (0.0, 0.55, 0.4, 0.14, 0.04, 0.015)[satisfaction]:
-            considering = self._other(slug, sector)
+            considering = self._other(slug, sector, size_band)
         row["switched_from_id"] = self.system_ids[switched_from] if switched_from else None
         row["go_live_months"] = go_live
         row["considering_switch_to_id"] = self.system_ids[considering] if considering else None
         row["visibility"] = "members" if rng.random() < 0.15 else "public"
         row["anonymous"] = rng.random() < 0.25
-        row["moderation_state"] = "published"
+        row["moderation_state"] = vocab.ModerationState.PUBLISHED.value
         row["is_demo"] = True
         row["created_at"] = created
         row["updated_at"] = updated
@@ -233,8 +276,18 @@ class Generator:
 
         years = max(1, until - (in_use_since or created.year))
         places = self.places
-        agreement = rng.choice(places["agreements"][sector])
-        admins = max(1, employees // 450 + rng.randint(0, 2))
+        sector_phrase, agreements = rng.choice(self.phrases[(sector, size_band)])
+        agreement = rng.choice(agreements)
+        admins = max(1, employees // 450 + (rng.randint(0, 2) if employees >= 250 else 0))
+        # What only a switch's texts tell: how it went, why, and the old satisfaction.
+        switch = previous = None
+        parallel_runs = procurement = 1
+        if switched_from is not None:
+            parallel_runs = min(rng.randint(1, 3), go_live)
+            procurement = rng.randint(*PROCUREMENT_MONTHS[size_band])
+            switch = self.reasons.pick(rng, switched_from, slug, sector, satisfaction)
+            previous = self._previous_satisfaction(*switch)
+        row["previous_satisfaction"] = previous
         names = self.names
         name = names[slug]
         slots = {
@@ -248,26 +301,40 @@ class Generator:
             "pension_co": rng.choice(places["pension_companies"][sector]),
             "time_system": rng.choice(places["time_systems"]),
             "ledger": rng.choice(places["ledgers"]),
-            "employees": _thousands(employees),
+            "employees": swedish.thousands(employees, space=" "),
             "since": in_use_since or created.year,
             "until": until,
             "years": "ett" if years == 1 else years,
-            "go_live": go_live or rng.randint(3, 18),
+            "go_live": MONTHS[go_live or rng.randint(low, high)],
+            "parallel_runs": PARALLEL_RUNS[parallel_runs],
+            "procurement": MONTHS[procurement],
             "delay": rng.randint(2, 9),
-            "n": rng.randint(3, 60),
+            # Counts of people or cases, never more than half the organisation.
+            "n": rng.randint(3, max(3, min(60, employees // 2))),
             "n_small": rng.randint(2, 6),
             "pct": rng.choice((5, 10, 15, 20, 25, 30, 40)),
             "month": rng.choice(places["months"]),
             "payday": rng.choice(places["paydays"]),
-            "sector_phrase": rng.choice(places["sector_phrases"][sector]),
+            "sector_phrase": sector_phrase,
+            "statistics_body": places["statistics_bodies"][sector],
             "org_plural": places["org_plural"][sector],
             "role_phrase": places["role_phrases"][role],
             "admins": "en löneadministratör" if admins == 1 else f"{admins} löneadministratörer",
         }
-        self.writer.write(row, goods, bads, slots)
+        flags = row_flags(status, switched_from is not None, considering is not None)
+        self.writer.write(row, goods, bads, slots, flags, switch)
         # The organisation's name; seeding turns it into organisation_id.
         row["organisation"] = self.organisations.pick(slug, sector, size_band)
+        row.update(self.contracts.facts(row, slug))
         return row
+
+    def _previous_satisfaction(self, reason, extra) -> int:
+        """How satisfied they were with the old system when they left (1–5), in the
+        range the reason gives: no more than 3 when they complain of it."""
+        low, high = reason.previous
+        if extra is not None and "worse_before" in extra.needs:
+            high = min(high, 3)
+        return self.rng.randint(low, max(low, high))
 
     def rows(self, count: int) -> Iterator[dict]:
         for _ in range(count):

@@ -1,7 +1,9 @@
 """Demo networks (data/networks.json): one per kind, with demo members from demo
-organisations, their experiences (some shared with the network only), a coming meeting
-with answers and a question with answers – all labelled Exempeldata like the demo
-experiences, and written by demo accounts nobody can log in as.
+organisations, their experiences (some shared with the network only, most with their
+contract), a coming meeting with answers and a question with answers – all labelled
+Exempeldata like the demo experiences, and written by demo accounts nobody can log in
+as. With them come the demo's procurement openings and requirement lists
+(kb.tools.demo.procurement).
 
 Added once (networks are found by slug); the meeting is placed `days_ahead` days from
 the day of seeding, in Swedish time, so the demo always has a coming meeting.
@@ -16,7 +18,8 @@ from importlib.resources import files
 
 from sqlalchemy import select
 
-from kb.dates import STOCKHOLM
+from kb.access import organisations as verified
+from kb.core.dates import STOCKHOLM
 from kb.extensions import db
 from kb.models import (
     Experience,
@@ -29,6 +32,7 @@ from kb.models import (
     PayrollSystem,
     User,
 )
+from kb.tools.demo.procurement import seed_procurement
 from kb.tools.demo.seeding import DEMO_ACCOUNT_CREATED, DEMO_EMAIL_DOMAIN, _unusable_password_hash
 
 DEMO_CREATED = datetime(2024, 9, 2, 8, 0)
@@ -39,6 +43,8 @@ class NetworkSeedResult:
     networks: int
     accounts: int
     experiences: int
+    openings: int = 0  # members open to procuring together
+    requirements: int = 0  # shared requirement lists
 
 
 def network_data() -> dict:
@@ -58,12 +64,17 @@ def seed_networks(today: date | None = None) -> NetworkSeedResult:
         email = f"{person['local']}@{DEMO_EMAIL_DOMAIN}"
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
+            # Each demo member's organisation is verified, as a moderator would confirm
+            # it (the operator who seeds vouches for it, as for `kb create-user`): the
+            # demo's network answers and figures are those of verified organisations.
             user = User(email=email, display_name=person["name"],
                         password_hash=_unusable_password_hash(), site_role="member",
                         professional_role=person["role"], created_at=DEMO_ACCOUNT_CREATED,
                         organisation=Organisation(name=person["organisation"],
                                                   sector=person["sector"],
-                                                  size_band=person["size_band"]))
+                                                  size_band=person["size_band"]),
+                        organisation_verified_at=DEMO_ACCOUNT_CREATED,
+                        organisation_verified_by=verified.MODERATOR)
             db.session.add(user)
             accounts += 1
         users[person["local"]] = user
@@ -97,7 +108,8 @@ def seed_networks(today: date | None = None) -> NetworkSeedResult:
             considering_switch_to_id=systems.get(person["considering"] or ""),
             title=person["title"], pros=person["pros"], cons=person["cons"],
             visibility="networks" if shared_with else "public", is_demo=True,
-            created_at=DEMO_CREATED, updated_at=DEMO_CREATED, confirmed_at=DEMO_CREATED)
+            created_at=DEMO_CREATED, updated_at=DEMO_CREATED, confirmed_at=DEMO_CREATED,
+            **data.get("contracts", {}).get(person["local"], {}))
         experience.networks = shared_with
         db.session.add(experience)
         written.append(experience)
@@ -133,8 +145,10 @@ def seed_networks(today: date | None = None) -> NetworkSeedResult:
                                            author_id=users[answer["author"]].id,
                                            body=answer["body"], helped=answer["helped"],
                                            is_demo=True))
+    db.session.flush()
+    openings, requirements = seed_procurement(data, users)
     db.session.commit()
-    return NetworkSeedResult(len(networks), accounts, len(written))
+    return NetworkSeedResult(len(networks), accounts, len(written), openings, requirements)
 
 
 def _networks_of(local: str, wanted: list[dict], networks: dict) -> list[Network]:

@@ -16,7 +16,7 @@ sector, size band, system and place in the pool).
 
 from __future__ import annotations
 
-from kb import vocab
+from kb.core import vocab
 from kb.tools.demo.profiles import PROFILES, SECTOR_SIZES
 from kb.tools.demo.sampling import FastRandom
 
@@ -58,6 +58,23 @@ def _likelihoods(sector: str, size_band: str) -> dict[str, float]:
     return found
 
 
+def _shares(likelihoods: dict[str, float], count: int) -> dict[str, int]:
+    """`count` organisations shared out in proportion to the likelihoods (largest
+    remainders), so a segment has no more organisations than the country has (21
+    regions); a system the segment may run gets one at least, one it never runs one all
+    the same (never drawn)."""
+    total = sum(likelihoods.values())
+    if not total:
+        return {slug: 1 for slug in likelihoods}
+    running = [slug for slug, likelihood in likelihoods.items() if likelihood > 0]
+    exact = {slug: count * likelihoods[slug] / total for slug in running}
+    shares = {slug: max(1, int(exact[slug])) for slug in running}
+    left = count - sum(shares.values())
+    for slug in sorted(running, key=lambda s: (-(exact[s] - int(exact[s])), s))[:max(0, left)]:
+        shares[slug] += 1
+    return {slug: shares.get(slug, 1) for slug in likelihoods}
+
+
 class Pools:
     """Each segment's organisations, shared out among the systems; numbered per sector."""
 
@@ -68,10 +85,8 @@ class Pools:
             number = 1
             for size_band in vocab.SIZE_BANDS:
                 likelihoods = _likelihoods(sector, size_band)
-                total = sum(likelihoods.values())
                 count = ORGANISATIONS[sector].get(size_band, FEW)
-                for slug, likelihood in likelihoods.items():
-                    pool = max(1, round(count * likelihood / total)) if total else 1
+                for slug, pool in _shares(likelihoods, count).items():
                     self._pools[(sector, size_band, slug)] = (number, pool)
                     number += pool
 
@@ -79,3 +94,10 @@ class Pools:
         """The name of one of the organisations running `slug` in the segment."""
         first, pool = self._pools[(sector, size_band, slug)]
         return f"{NAMES[sector]} {first + int(self.rng.random() * pool)}"
+
+    def numbers(self, slug: str, sector: str) -> list[int]:
+        """The numbers of the sector's organisations running `slug`, of every size band
+        (draws nothing)."""
+        return [number for size_band in vocab.SIZE_BANDS
+                if (found := self._pools.get((sector, size_band, slug)))
+                for number in range(found[0], found[0] + found[1])]

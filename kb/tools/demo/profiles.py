@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kb import vocab
+from kb.core import vocab
 
 # Capability tendencies: probability of (good, workaround, missing) before "unknown".
 CAP_LEVELS = {
@@ -97,7 +97,7 @@ PROFILES: dict[str, Profile] = {
     ),
     "kontek-lon": Profile(
         4,
-        {"privat": 55, "kommun": 15, "kommunalt_bolag": 15, "ideell": 10, "region": 5},
+        {"privat": 55, "kommun": 15, "kommunalt_bolag": 15, "ideell": 10},
         {"1-49": 10, "50-249": 35, "250-999": 40, "1000-4999": 15},
         3.8, (-0.1, 0.5, 0.2, 0.0, 0.5, -0.1, 0.1, 0.1), "GGGGgGWgW", 2005,
     ),

@@ -3,6 +3,13 @@
 Every random choice is made in a fixed order from the row's generator, so the
 same seed writes the same texts; adding or removing a sentence in data/ changes
 which one a given seed picks from that list on.
+
+Each sentence comes from a pool tagged with a tone (kb.tools.demo.pools) and is
+drawn only among those whose tone fits the row's satisfaction: a ★1–2 reads as a
+dissatisfied customer's text, a ★4–5 as a satisfied one's. What a row's body says
+about single areas follows too: the dissatisfied tell what does not work, the
+satisfied what does, the middle both. With `trace` set to a list, every piece written
+is noted there as (field, pool, tone) – how the tests check the rule on every row.
 """
 
 from __future__ import annotations
@@ -10,6 +17,10 @@ from __future__ import annotations
 import random
 
 from kb.tools.demo.datafiles import Texts
+from kb.tools.demo.pools import Pool
+
+# The tone of a sentence about one area, by what the row says of that area.
+TOPIC_TONES = {"good": "positive", "bad": "negative", "missing": "negative"}
 
 
 def _cap(text: str) -> str:
@@ -25,13 +36,33 @@ class Writer:
         self.rng = rng
         self.texts = texts
         self.topics = texts.topics
-        self._adv_good = texts.adverbials["neutral"] + texts.adverbials["good"]
-        self._adv_bad = texts.adverbials["neutral"] + texts.adverbials["bad"]
+        self.pools = texts.pools
+        self._tips = [entry.text for entry in texts.tips.entries]
+        self.trace: list[tuple[str, str, str]] | None = None
+        self._key: tuple[int, frozenset[str]] = (3, frozenset())  # satisfaction, row flags
 
-    def sentence(self, topic: str, tone: str, slots: dict) -> str:
+    def _note(self, field: str, pool: str, tone: str) -> None:
+        if self.trace is not None:
+            self.trace.append((field, pool, tone))
+
+    def _pick(self, field: str, pool: Pool, slots: dict) -> str:
+        # Pool.pick, inlined: a row makes a dozen of these.
+        found = pool._candidates.get(self._key)
+        if found:
+            entry = found[int(self.rng.random() * len(found))]
+        else:  # the first draw for this key (or none fits: LookupError)
+            entry = pool.pick(self.rng, *self._key)
+        if self.trace is not None:
+            self.trace.append((field, pool.name, entry.tone))
+        text = entry.text
+        return text.format_map(slots) if "{" in text else text
+
+    def sentence(self, topic: str, tone: str, slots: dict, field: str = "body") -> str:
         """One sentence about a topic; tone is "good", "bad" or "missing"."""
         rng = self.rng
         spec = self.topics[topic]
+        if self.trace is not None:
+            self.trace.append((field, f"topics.json {topic}", TOPIC_TONES[tone]))
         if tone == "missing" and "missing" in spec and rng.random() < 0.5:
             return _fill(spec["missing"], slots)
         polarity = "good" if tone == "good" else "bad"
@@ -43,40 +74,46 @@ class Writer:
         # A fronted adverbial takes Swedish V2 order (adverbial, verb, subject). Topics
         # marked past_tense get none: "I dag" or "Numera" reads wrong before "tog".
         if rng.random() < 0.35 and not spec.get("past_tense"):
-            adverbial = rng.choice(self._adv_good if polarity == "good" else self._adv_bad)
-            return f"{_fill(adverbial, slots)} {verb} {subject} {rest}."
+            pool = self.texts.adverbials_good if polarity == "good" else self.texts.adverbials_bad
+            adverbial = self._pick(field, pool, slots)
+            return f"{adverbial} {verb} {subject} {rest}."
         return f"{_cap(subject)} {verb} {rest}."
 
-    def sentences(self, picks: list[tuple[str, str]], slots: dict) -> list[str]:
-        return [self.sentence(topic, tone, slots) for topic, tone in picks]
+    def sentences(self, picks: list[tuple[str, str]], slots: dict, field: str) -> list[str]:
+        return [self.sentence(topic, tone, slots, field) for topic, tone in picks]
 
     def short(self, topic: str | None, polarity: str, slots: dict, fallback: str) -> str:
         if topic is None:
             return fallback
         return _fill(self.rng.choice(self.topics[topic][polarity + "_short"]), slots)
 
-    def write(self, row: dict, goods: list[str], bads: list[tuple[str, str]], slots: dict) -> None:
+    def write(self, row: dict, goods: list[str], bads: list[tuple[str, str]], slots: dict,
+              flags: frozenset[str], switch=None) -> None:
+        """The row's texts. `switch` is the (reason, extra sentence or None) of
+        kb.tools.demo.switches a switched row gives as why it switched."""
         rng = self.rng
         texts = self.texts
-        body_texts = texts.body
+        pools = self.pools
         satisfaction = row["satisfaction"]
+        self._key = (satisfaction, flags)
         tier = "high" if satisfaction >= 4 else "mid" if satisfaction == 3 else "low"
 
         # Pros: what works, fewer for the dissatisfied.
         n_pros = rng.randint(2, 5) if tier != "low" else rng.randint(1, 3)
         picks = [(t, "good") for t in rng.sample(goods, min(n_pros, len(goods)))]
-        pros = self.sentences(picks, slots)
+        pros = self.sentences(picks, slots, "pros")
         while len(pros) < min(2, n_pros):
-            pros.append(_fill(rng.choice(texts.pros), slots))
+            pros.append(self._pick("pros", texts.pros, slots))
         # Cons: what doesn't, fewer for the satisfied.
         n_cons = rng.randint(1, 3) if tier == "high" else rng.randint(2, 5)
         picks = rng.sample(bads, min(n_cons, len(bads)))
-        cons = self.sentences(picks, slots)
+        cons = self.sentences(picks, slots, "cons")
         if not cons:
-            cons.append(_fill(rng.choice(texts.cons), slots))
+            cons.append(self._pick("cons", texts.cons, slots))
 
         # Tips before switching: general advice plus one about a weak spot.
-        tips = [_fill(t, slots) for t in rng.sample(texts.tips, rng.randint(1, 3))]
+        tips = [_fill(t, slots) for t in rng.sample(self._tips, rng.randint(1, 3))]
+        self._note("tips", texts.tips.name, "neutral")
         if bads:
             tip = self.topics[rng.choice(bads)[0]]["tip"]
             tips.insert(rng.randint(0, len(tips)), _fill(tip, slots))
@@ -85,31 +122,35 @@ class Writer:
 
         # Body: context, a few observations, a verdict.
         status = row["usage_status"]
-        intros = body_texts["intros"]
-        if status == "former":
-            intro = rng.choice(intros["former"])
-        elif status == "evaluating":
-            intro = rng.choice(intros["evaluating"])
+        if status in ("former", "evaluating"):
+            intro = pools[f"intros.{status}"]
         elif row["reviewer_role"] == "konsult":
-            intro = rng.choice(intros["consultant"])
+            intro = pools["intros.consultant"]
         else:
-            intro = rng.choice(intros["current"])
-        body = [_fill(intro, slots)]
+            intro = pools["intros.current"]
+        body = [self._pick("body", intro, slots)]
         if row["switched_from_id"] is not None:
-            body.append(_fill(rng.choice(body_texts["switch_story"]), slots))
+            body.append(self._pick("body", pools["switch_story"], slots))
         if rng.random() < 0.6:
-            body.append(_fill(rng.choice(body_texts["middle"]), slots))
-        mixed = [(t, "good") for t in goods] + bads
-        for topic, tone in rng.sample(mixed, min(rng.randint(1, 2), len(mixed))):
+            body.append(self._pick("body", pools["middle"], slots))
+        # The areas the body dwells on: what fails for the dissatisfied, what works for
+        # the satisfied, both in the middle.
+        if tier == "low":
+            observed = bads
+        elif tier == "high":
+            observed = [(t, "good") for t in goods]
+        else:
+            observed = [(t, "good") for t in goods] + bads
+        for topic, tone in rng.sample(observed, min(rng.randint(1, 2), len(observed))):
             body.append(self.sentence(topic, tone, slots))
         if status == "evaluating":
-            closing = [_fill(rng.choice(body_texts["closings_evaluating"]), slots)]
+            closing = [self._pick("body", pools["closings_evaluating"], slots)]
         elif status == "former":
-            closing = [_fill(rng.choice(body_texts["closings_former"][tier]), slots)]
+            closing = [self._pick("body", pools["closings_former"], slots)]
         else:
-            closing = [_fill(rng.choice(body_texts["closings"][tier]), slots)]
+            closing = [self._pick("body", pools["closings"], slots)]
         if row["considering_switch_to_id"] is not None:
-            closing.append(_fill(rng.choice(body_texts["considering"]), slots))
+            closing.append(self._pick("body", pools["considering"], slots))
         paragraphs = [" ".join(body[:3]), " ".join(body[3:] + closing)]
 
         # Title.
@@ -130,15 +171,13 @@ class Writer:
         title_slots["bad_area2"] = self.topics[b2]["area"] if b2 else fallback["bad_area2"]
         title_slots["Good_short"] = _cap(title_slots["good_short"])
         title_slots["Bad_short"] = _cap(title_slots["bad_short"])
-        if status == "evaluating":
-            kind = "evaluating"
-        elif status == "former" and rng.random() < 0.6:
-            kind = "former"
+        if status in ("evaluating", "former"):
+            kind = status
         elif row["switched_from_id"] is not None and rng.random() < 0.5:
             kind = "switched"
         else:
-            kind = tier
-        title = _cap(_fill(rng.choice(texts.titles[kind]), title_slots))
+            kind = "rating"
+        title = _cap(self._pick("title", texts.titles[kind], title_slots))
         if len(title) > 150:
             title = title[:147].rsplit(" ", 1)[0] + "…"
 
@@ -147,10 +186,13 @@ class Writer:
         row["cons"] = " ".join(cons)
         row["tips"] = " ".join(tips)
         row["body"] = "\n\n".join(p for p in paragraphs if p)
-        if row["switched_from_id"] is not None:
-            reason = [_fill(rng.choice(texts.switch_reasons), slots)]
-            if rng.random() < 0.6:
-                reason.append(_fill(rng.choice(texts.switch_extra), slots))
-            row["switch_reason"] = " ".join(reason)
+        if switch is not None:
+            reason, extra = switch
+            self._note("switch_reason", "switch_reasons.json reasons", reason.tone)
+            said = [_fill(reason.text, slots)]
+            if extra is not None:
+                self._note("switch_reason", "switch_reasons.json extra", extra.tone)
+                said.append(_fill(extra.text, slots))
+            row["switch_reason"] = " ".join(said)
         else:
             row["switch_reason"] = ""

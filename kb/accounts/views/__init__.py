@@ -1,0 +1,1 @@
+"""The accounts feature's blueprints: /auth and /account."""

@@ -1,0 +1,1 @@
+"""The catalogue's blueprints: /systems and /compare."""

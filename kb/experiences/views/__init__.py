@@ -1,0 +1,1 @@
+"""The experiences' blueprints: /experiences and /search."""

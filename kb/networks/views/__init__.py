@@ -1,0 +1,1 @@
+"""The networks' blueprints, all under /networks."""

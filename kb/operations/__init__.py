@@ -1,0 +1,2 @@
+"""What keeps a running server healthy: timed background jobs, housekeeping and
+the health report behind /healthz."""

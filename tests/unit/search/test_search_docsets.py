@@ -1,0 +1,139 @@
+"""Document masks (kb.search.docsets) answer exactly what Whoosh's own matching does."""
+
+import pytest
+from whoosh.collectors import UnsortedCollector
+
+from kb import indexing
+from kb.access import policy
+from kb.experiences import searching as experience_search
+from kb.extensions import db
+from kb.search.analysis import JOIN, compound_parts, joined_parts, parts_analyzer, stem
+from kb.search.docsets import docsets, ids_to_mask, mask_to_ids
+from kb.search.query import parse_text_query
+from kb.search.ranking import scores, top_documents
+
+
+def test_masks_round_trip():
+    for ids in ([], [0], [5, 7, 64, 999], list(range(0, 300, 3))):
+        assert mask_to_ids(ids_to_mask(ids, 1000)) == ids
+
+
+def test_runs_of_compound_parts_are_indexed_joined():
+    parts = compound_parts(stem("tjänstepensionsrapporteringen"))
+    assert len(parts) == 3
+    assert joined_parts(parts) == [JOIN.join(parts[:2]), JOIN.join(parts),
+                                   JOIN.join(parts[1:])]
+    analyzer = parts_analyzer()
+    text = "Tjänstepensionsrapporteringen och lönesystemet"
+    streamed = {}
+    for token in analyzer(text, positions=True):
+        streamed.setdefault(token.text, []).append(token.pos)
+    assert streamed == analyzer.positions(text)  # the bulk builder's path agrees
+    assert "lön+system" in streamed and "rapportering+lön" not in streamed
+
+
+@pytest.fixture
+def corpus(factory):
+    author = factory.user()
+    heroma = factory.system(slug="heroma", name="Heroma")
+    texts = [
+        "Tjänstepensionsrapporteringen fungerar, lönesystemet är stabilt.",
+        "Pensionen rapporteras för sent; rapporteringen är krånglig.",
+        "Tjänstepension och lönerapportering i två steg.",
+        "Semesterskulden stämmer varje månad i lönesystemet.",
+        "Supporten svarar snabbt om lönekörningen.",
+        "Systematisk uppföljning av semesterberäkningen.",
+    ]
+    return [factory.experience(author, heroma, title=f"Text {n}", pros=text, cons="")
+            for n, text in enumerate(texts)]
+
+
+QUERIES = ["pensionsrapportering", "lönesystem", "system", "semester", "support OR lön",
+           "lönesystem NOT semesterskuld", '"stämmer varje månad"', '"lön system"',
+           "rapportering", "tjänstepension"]
+
+
+def later_writes(factory) -> None:
+    """Experiences written after the corpus land in segments of their own: matching
+    and ranking work per segment."""
+    author, system = factory.user(), factory.system()
+    for text in ("Semesterskulden stämmer varje månad, lönesystemet också.",
+                 "Supporten svarar om lön och rapporteringen."):
+        factory.experience(author, system, pros=text)
+
+
+def whoosh_docnums(searcher, query) -> list[int]:
+    collector = UnsortedCollector()
+    searcher.search_with_collector(query, collector)
+    return sorted(collector.results().docs())
+
+
+def test_masks_match_whoosh_for_every_query(app, corpus, factory):
+    from kb.models import Experience
+
+    later_writes(factory)
+    with app.app_context():
+        db.session.delete(db.session.get(Experience, corpus[3]))  # a deletion too
+        db.session.commit()
+        indexing.drain(wait=5)
+        assert indexing.store().segment_count() > 1
+        with indexing.store().searcher() as searcher:
+            sets = docsets(searcher)
+            assert sets.joined_parts_indexed()
+            for q in QUERIES:
+                query = parse_text_query(searcher.schema, q)
+                expected = whoosh_docnums(searcher, query)
+                assert mask_to_ids(sets.evaluate(query)) == expected, q
+                # The scoring query (joined parts) finds the same documents.
+                assert whoosh_docnums(searcher, sets.fast_query(query)) == expected, q
+
+
+def test_a_phrase_of_parts_stays_inside_one_compound(client, corpus):
+    page = client.get("/search", query_string={"q": "pensionsrapportering"})
+    assert "Text 0" in page.text  # tjänstepensionsrapporteringen
+    assert "Text 1" not in page.text and "Text 2" not in page.text
+
+
+RANKED = ["lönesystem", "system", "semester", "support OR lön", "lönesystem stabilt",
+          "pensionsrapportering", "rapportering OR (lönesystem semesterskuld)",
+          "lönesystem NOT semesterskuld", '"stämmer varje månad"']
+
+
+def test_ranking_scores_as_whoosh(app, corpus, factory):
+    """The numpy ranking gives Whoosh's own BM25F scores, so its order (equal
+    scores by document number)."""
+    later_writes(factory)
+    with app.app_context():
+        indexing.drain(wait=5)
+        assert indexing.store().segment_count() > 1
+        with indexing.store().searcher() as searcher:
+            sets = docsets(searcher)
+            for q in RANKED:
+                query = parse_text_query(searcher.schema, q)
+                results = searcher.search(sets.fast_query(query), limit=None)
+                expected = [d for _score, d in sorted(
+                    (-round(hit.score, 9), hit.docnum) for hit in results)]
+                assert expected, q
+                ours = scores(sets, query)
+                # Whoosh's NOT adds 1 to every result's score, which changes no order.
+                constant = 1.0 if " NOT " in q else 0.0
+                for hit in results:
+                    assert ours[hit.docnum] + constant == pytest.approx(hit.score, rel=1e-9), q
+                ranked = top_documents(sets, query, sets.evaluate(query), limit=100)
+                assert ranked == expected, q
+                assert top_documents(sets, query, sets.evaluate(query), 2) == expected[:2]
+
+
+def test_segments_no_longer_in_use_leave_the_cache(app, corpus):
+    from kb.search import docsets as cache
+
+    def cached_folders():
+        return {folder for folder in cache._store.folders() if isinstance(folder, str)}
+
+    with app.app_context():
+        assert experience_search.search({"q": "lönesystem"}, policy.VISITOR).total
+        before = cached_folders()
+        indexing.rebuild()  # a new generation in a new folder
+        assert experience_search.search({"q": "lönesystem"}, policy.VISITOR).total
+        after = cached_folders()
+    assert len(after) == 1 and after != before
