@@ -283,7 +283,7 @@ class IndexStore:
 
     def document_ids(self, path: str | None = None) -> tuple[set[int], int]:
         """The experience ids the index holds, and its number of live documents."""
-        with self.open_index(path).searcher() as searcher:
+        with _open_searcher(self.open_index(path)) as searcher:
             return ({int(fields["id"]) for fields in searcher.all_stored_fields()},
                     searcher.doc_count())
 
@@ -331,7 +331,7 @@ class IndexStore:
         if self._handle is None or generation != self._generation:
             try:
                 ix = self.open_index(os.path.join(self.root, generation)) if generation else None
-                searcher = ix.searcher() if ix is not None else None
+                searcher = _open_searcher(ix) if ix is not None else None
             except Exception:  # missing or unreadable: health reports it, a rebuild mends it
                 ix = searcher = None
             if searcher is None:
@@ -378,6 +378,13 @@ class IndexStore:
                     self._handle.close()
                 self._handle = None
                 self._generation = None
+
+
+def _open_searcher(ix) -> Searcher:
+    """A searcher of the index's latest commit that holds every file of its segments
+    (whoosh_internals.hold_files), so a merge in another process cannot take a
+    column from under it."""
+    return Searcher(whoosh_internals.reader_reusing(ix)[0], fromindex=ix)
 
 
 class _SearcherHandle:

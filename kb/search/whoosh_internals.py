@@ -32,6 +32,9 @@ from whoosh.writing import SegmentWriter
 
 WRITTEN_FOR = (2, 7, 4)
 
+# The column of a segment's stored fields (W3PerDocReader.stored_fields).
+STORED_COLUMN_NAME = "_stored"
+
 
 class UnsupportedWhooshVersion(ImportError):
     """The installed Whoosh is not the one this module's private accesses were checked on."""
@@ -127,11 +130,46 @@ def reader_reusing(ix, old_reader=None) -> tuple[object, list]:
             reused.append(leaf)
         else:
             leaf = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+            try:
+                hold_files(leaf)
+            except OSError:
+                leaf.close()
+                for opened in readers:
+                    if all(opened is not kept for kept in reused):
+                        opened.close()
+                raise
         readers.append(leaf)
     if len(readers) == 1:
         readers[0]._gen = toc.generation  # what Searcher.up_to_date compares
         return readers[0], reused
     return MultiReader(readers, generation=toc.generation), reused
+
+
+def hold_files(segreader) -> None:
+    """Open every column file of the segment now, and answer which columns it has
+    from what was opened. Whoosh opens a column's file at its first use and asks
+    the directory each time whether the column exists; a merge (in any process)
+    deletes the files of the segments it merged, so a searcher opened before it
+    lost the columns it had not read yet (stored fields: an error; field lengths:
+    zeros, silently). An open file stays readable after it is deleted. Raises
+    OSError when the segment's files went away before they could be opened (the
+    caller tries again with the index's next commit)."""
+    segment = segreader.segment()
+    if segment.is_compound():
+        return  # its one file was opened with the reader
+    perdoc = segreader._perdoc
+    prefix = f"{segment.segment_id()}."
+    held = {}
+    for name in segreader.storage().list():
+        if name.startswith(prefix) and name.endswith(W3Codec.COLUMN_EXT):
+            column = name[len(prefix):-len(W3Codec.COLUMN_EXT)]
+            held[column] = perdoc._colfiles.get(column) or perdoc._get_column_file(column)
+    if STORED_COLUMN_NAME not in held:  # every segment kb writes stores fields
+        raise FileNotFoundError(f"the files of segment {segment.segment_id()} went away")
+    if segreader.storage().file_exists(segment.make_filename(W3Codec.VPOSTS_EXT)):
+        perdoc._prep_vectors()
+    perdoc._colfiles.update(held)
+    perdoc.has_column = held.__contains__
 
 
 def _same_deletions(old, new) -> bool:

@@ -120,3 +120,32 @@ def test_reader_reusing_reads_what_whooshs_own_reader_reads(tmp_path):
     for reader in (ours, theirs, old):
         reader.close()
     store.close()
+
+
+def test_a_searcher_reads_every_column_of_segments_another_process_merged_away(tmp_path):
+    """A merge (in any process) deletes the files of the segments it merged. A
+    searcher opened before it still reads their stored fields and field lengths:
+    it opened every file of its segments when it opened them, and an open file
+    stays readable after it is deleted."""
+    store = in_use(tmp_path, [document(n) for n in range(1, 11)])
+    with store.searcher():
+        pass  # the first segment opened ...
+    for n in range(11, 16):  # ... then five small ones, each reused after its write
+        write(store, add=[document(n, "Semesterberäkningen krånglar")])
+        with store.searcher():
+            pass
+    with store.searcher() as older:
+        other = IndexStore(str(tmp_path / "index"))  # another process's view
+        write(other, add=[document(16)])
+        assert other.merge_segments()
+        left = other.open_index().storage.list()
+        opened = internals.leaf_readers(older.reader())
+        gone = [leaf for leaf in opened
+                if not any(name.startswith(leaf.segment().segment_id()) for name in left)]
+        assert len(gone) >= 4  # the small segments' files were deleted
+        assert sorted(int(fields["id"]) for fields in older.all_stored_fields()) == list(
+            range(1, 16))
+        assert all(internals.field_lengths(leaf, "title").min() > 0 for leaf in opened)
+        other.close()
+    assert ids(store) == set(range(1, 17))
+    store.close()

@@ -24,6 +24,7 @@ from kb.search.whoosh_internals import (
     commit_new_segments,
     deleted_docs,
     field_lengths,
+    hold_files,
     open_writer,
     segment_count,
     segment_key,
@@ -255,6 +256,38 @@ def test_field_lengths_are_whoosh_field_lengths(ix):
         assert field_lengths(first, "title")[-1] == 0  # past the last title
         assert not field_lengths(third, "title").any()  # no titles: no length column
         assert field_lengths(first, "body")[299] == 3 + 3 + 4  # ett två två, tre×3, ord×4
+
+
+def test_hold_files_keeps_every_column_readable_after_its_files_are_deleted(ix):
+    """What a merge in another process does to the segments it merged: their files
+    are deleted. A reader that held them reads what Whoosh read before."""
+    with ix.searcher() as searcher:
+        readers = segment_readers(searcher)
+        expected = [([r.stored_fields(d) for d in range(r.doc_count_all())],
+                     field_lengths(r, "body").tolist(), field_lengths(r, "title").tolist(),
+                     list(r.column_reader("rating")), r.has_column("rating"))
+                    for r in readers]
+    with ix.searcher() as searcher:
+        readers = segment_readers(searcher)
+        for reader in readers:
+            hold_files(reader)
+        for reader in readers[1:]:  # the separate files (the compound one is open anyway)
+            for name in reader.segment().list_files(ix.storage):
+                ix.storage.delete_file(name)
+        assert [([r.stored_fields(d) for d in range(r.doc_count_all())],
+                 field_lengths(r, "body").tolist(), field_lengths(r, "title").tolist(),
+                 list(r.column_reader("rating")), r.has_column("rating"))
+                for r in readers] == expected
+
+
+def test_hold_files_refuses_a_segment_whose_files_are_gone(ix):
+    with ix.searcher() as searcher:
+        reader = segment_readers(searcher)[1]
+        for name in reader.segment().list_files(ix.storage):
+            if name.endswith(".col"):
+                ix.storage.delete_file(name)
+        with pytest.raises(FileNotFoundError):
+            hold_files(reader)
 
 
 def test_deleted_docs_are_whoosh_deletions(ix):
