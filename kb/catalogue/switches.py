@@ -327,24 +327,29 @@ def journeys_of(systems, audience: Audience, filters: Filters) -> list[JourneyVi
     """Each system's journey among the answers this reader's figures count under these
     filters, in the given order."""
     found = stats.journeys_of(systems, policy.counted(audience), filters)
-    return [JourneyView(journey, tips(journey.left.ids, audience),
-                        tips(journey.came.ids, audience)) for journey in found]
+    return [JourneyView(journey, tips(journey.system.id, journey.left.ids, audience),
+                        tips(journey.system.id, journey.came.ids, audience))
+            for journey in found]
 
 
 def journey_of(system, audience: Audience, filters: Filters) -> JourneyView:
     return journeys_of([system], audience, filters)[0]
 
 
-def tips(ids, audience: Audience, limit: int = TIPS_PER_JOURNEY) -> list[decision.Quote]:
-    """The first `limit` tips among these experiences (in their order) the reader may
-    read. Which ones is decided once per data version and reader (finding them reads
-    the experiences behind a journey in chunks); the quotes are made at each view."""
+def tips(system_id: int, ids, audience: Audience,
+         limit: int = TIPS_PER_JOURNEY) -> list[decision.Quote]:
+    """The first `limit` tips among these experiences of a system's journey (in their
+    order) the reader may read. Which ones is decided once per reader and kept as long
+    as the journey is (finding them reads the experiences behind it in chunks; a
+    changed tip changes the journey's systems' answers); the quotes are made at each
+    view."""
     ids = tuple(ids)
     # The ids by a digest: a journey may stand on thousands of them, and the figure
     # cache keeps up to 2,048 keys.
     digest = hashlib.blake2b(repr(ids).encode(), digest_size=16).digest()
-    chosen = stats.per_data_version((stats.SEGMENT, "tips", audience, limit, len(ids), digest),
-                                    lambda _figures: _tip_ids(ids, audience, limit))
+    chosen = stats.per_data_version(
+        (stats.JOURNEY, system_id, "tips", audience, limit, len(ids), digest),
+        lambda _figures: _tip_ids(ids, audience, limit))
     if not chosen:
         return []
     # Only a quote shared with networks reads its networks (lazily).

@@ -74,16 +74,19 @@ def profiles(systems, reach: Reach, filters: Filters | None = None,
     ]
 
 
-# The first element of a key per_data_version drops at any change of the data.
+# The first element of a key per_data_version drops at any change of the data, and
+# of one it drops at changes that can move that system's switch journey.
 SEGMENT = cache.SEGMENT
+JOURNEY = cache.JOURNEY
 
 
 def per_data_version(key: tuple, compute):
     """Figures computed once per data version and process: from the per-process cache
     (kb.stats.cache.ProfileCache), or `compute(snapshot)` once and kept. A key that
-    starts with cache.SEGMENT is dropped at any change of the data; one whose second
-    element is a system's id, like a profile's, only at a change to that system's
-    experiences."""
+    starts with cache.SEGMENT is dropped at any change of the data; one that starts
+    with cache.JOURNEY and a system's id at a change to the answers of any
+    organisation that answered about that system; one whose second element is a
+    system's id, like a profile's, only at a change to that system's experiences."""
     store = cache.profile_cache()
     version = cache.data_version()
     figures = snapshot.current(version)
@@ -186,12 +189,12 @@ def journeys_of(systems, reach: Reach, filters: Filters | None = None,
     counts under these filters, in the given order."""
     filters = filters or Filters()
     names = queries.system_refs()
-    # Kept for the data version like a segment's figures (a journey reads other
-    # systems' rows too), and for these names (a rename is not a data change).
+    # Kept until a change can move the journey (cache.JOURNEY: it reads the switching
+    # organisations' answers of other systems too), and for these names (a rename is
+    # not a data change).
     shown_names = frozenset(names.values())
     return [per_data_version(
-        (cache.SEGMENT, "journey", system.id, reach, filters, recent_cutoff(today),
-         shown_names),
+        (cache.JOURNEY, system.id, reach, filters, recent_cutoff(today), shown_names),
         lambda figures, system=system: journeys.journey(figures, names[system.id], reach,
                                                         filters, names, today))
         for system in systems]
@@ -208,7 +211,7 @@ def profile(system, reach: Reach, filters: Filters | None = None, today=None) ->
 
 
 __all__ = [
-    "SEGMENT", "per_data_version",
+    "JOURNEY", "SEGMENT", "per_data_version",
     "MIN_ANSWERS", "RECENT_MONTHS", "Considered", "Distribution", "Flow", "GoLive", "Group",
     "Market", "Mean", "Nps", "Profile", "Reason", "Share", "Shared", "Shares", "Standing",
     "Switch", "Switches", "SystemRef", "Trend", "Filters", "FilterError", "recent_cutoff",

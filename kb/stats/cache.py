@@ -22,6 +22,9 @@ MAX_ENTRIES = 2048
 # The first part of the key of a segment's figures (kb.stats.market), which every
 # system's experiences make.
 SEGMENT = "segment"
+# The first part of the key of a system's switch journey and what is chosen from it
+# (second part: the system's id), which changes of other systems' answers may move.
+JOURNEY = "journey"
 
 
 # Change-log rows counted (and re-examined by the figure snapshot) below the newest.
@@ -77,8 +80,9 @@ def read_data_version() -> tuple:
 
 class ProfileCache:
     """Profiles of one data version. When the figure snapshot moves to the next
-    version, the profiles of systems its changes did not touch are kept; the
-    segment figures (every system's) and anything after a full read start empty."""
+    version, the profiles of systems its changes did not touch are kept, and the
+    journeys of systems no changed organisation answered about; the segment figures
+    (every system's) and anything after a full read start empty."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES):
         self.max_entries = max_entries
@@ -93,14 +97,17 @@ class ProfileCache:
                 return
             kept = LeastRecentlyUsed(entries=self.max_entries)
             changed = figures.changed_systems
-            if (self._version is not None and changed is not None
+            journeys = figures.changed_journeys
+            if (self._version is not None and changed is not None and journeys is not None
                     and figures.previous_version == self._version):
                 old = self._entries
                 for key in old:
-                    if key[0] != SEGMENT and key[1] not in changed:
-                        value = old.get(key)
-                        if value is not None:
-                            kept.put(key, value)
+                    if key[0] == SEGMENT or key[1] in (journeys if key[0] == JOURNEY
+                                                       else changed):
+                        continue
+                    value = old.get(key)
+                    if value is not None:
+                        kept.put(key, value)
             self._entries = kept
             self._version = figures.version
 

@@ -145,6 +145,11 @@ class Snapshot:
     # the changes since then touch (None: any system's).
     previous_version: tuple | None = None
     changed_systems: frozenset[int] | None = None
+    # The systems whose switch journeys those changes touch (None: any system's): a
+    # journey also reads the changed organisations' answers of other systems (how
+    # satisfied they were with the one they left), so every system those
+    # organisations answered about is here too.
+    changed_journeys: frozenset[int] | None = None
     # What each reason text was found to be about (kb.stats.journeys.reason_themes), by
     # code: kept with `reasons`, which later copies only add to.
     reason_labels: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False,
@@ -297,6 +302,22 @@ def _code_reasons(snapshot: Snapshot, columns: dict[str, np.ndarray],
     columns["reason"] = codes
 
 
+def _journeys_touched(columns: dict[str, np.ndarray], systems: set[int],
+                      organisations: set[int]) -> frozenset[int]:
+    """`systems`, and every system the rows of these organisations (as they are now)
+    name: the journeys (kb.stats.journeys) a change of those organisations' answers
+    can move."""
+    organisations.discard(0)
+    touched = set(systems)
+    if organisations:
+        rows = np.isin(columns["organisation_id"],
+                       np.fromiter(organisations, dtype=np.int64, count=len(organisations)))
+        for name in SYSTEM_COLUMNS:
+            touched.update(np.unique(columns[name][rows]).tolist())
+    touched.discard(0)
+    return frozenset(touched)
+
+
 def _queue_after(low: int) -> list[tuple[int, str, int]]:
     with db.engine.connect() as connection:
         return changelog.since(connection, low)
@@ -351,6 +372,8 @@ def refresh(old: Snapshot, version: tuple) -> Snapshot:
     touched.discard(0)
     snapshot.previous_version = old.version
     snapshot.changed_systems = frozenset(touched)
+    snapshot.changed_journeys = _journeys_touched(snapshot.columns, touched, organisations={
+        *old.columns["organisation_id"][~kept].tolist(), *columns["organisation_id"].tolist()})
     snapshot.queue_seen = {entry_id for entry_id in old.queue_seen
                            if entry_id > queue_max - WINDOW}
     snapshot.queue_seen.update(entry_id for entry_id, _kind, _object in entries)
