@@ -202,6 +202,19 @@ def label(vocabulary: dict, code, default: str = "–") -> str:
     return vocabulary.get(code, str(code))
 
 
+# What is said where an answer gave no sector or size (a network survey's may not).
+UNKNOWN_SECTOR = "okänd sektor"
+UNKNOWN_SIZE = "okänd storlek"
+
+
+def respondent(role, sector, size_band) -> str:
+    """Role, sector and size band as a description shows them ("Lönechef, kommun,
+    1 000–4 999 anställda"), with UNKNOWN_SECTOR and UNKNOWN_SIZE where not known."""
+    return ", ".join((label(PROFESSIONAL_ROLES, role),
+                      label(SECTORS, sector, UNKNOWN_SECTOR).lower(),
+                      label(SIZE_BANDS, size_band, UNKNOWN_SIZE)))
+
+
 # Procurement (kb.procurement) ---------------------------------------------------------
 
 # How the organisation's current payroll contract was procured ("Hur upphandlades

@@ -57,9 +57,7 @@ class AuthorContext:
     def description(self) -> str:
         """Role, sector and size band, as a sentence shows them: "Lönechef, kommun,
         1 000–4 999 anställda"."""
-        return (f"{vocab.label(vocab.PROFESSIONAL_ROLES, self.role)}, "
-                f"{vocab.label(vocab.SECTORS, self.sector).lower()}, "
-                f"{vocab.label(vocab.SIZE_BANDS, self.size_band)}")
+        return vocab.respondent(self.role, self.sector, self.size_band)
 
     @property
     def label(self) -> str:

@@ -114,8 +114,8 @@ class Partner:
 
     @property
     def summary(self) -> str:
-        parts = [vocab.label(vocab.SECTORS, self.sector),
-                 vocab.label(vocab.SIZE_BANDS, self.size_band)]
+        parts = [vocab.label(vocab.SECTORS, self.sector, vocab.UNKNOWN_SECTOR.capitalize()),
+                 vocab.label(vocab.SIZE_BANDS, self.size_band, vocab.UNKNOWN_SIZE)]
         if self.region:
             parts.append(vocab.label(vocab.REGIONS, self.region))
         parts.append(f"{self.system.name}, avtalet löper ut {self.ends}")

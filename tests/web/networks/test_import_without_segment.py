@@ -82,6 +82,11 @@ def test_a_sheet_without_sector_and_size_imports_every_well_formed_row(app, clie
     assert answers["Kungälvs kommun"].satisfaction == 2
     shown = text_of(client.get(f"/experiences/{answers['Kungälvs kommun'].id}"))
     assert "Kungälvs kommun – Från nätverkets enkät" in shown and "None" not in shown
+    # Said in words where the answer is described, not left as a dash.
+    assert re.search(r"<dt>Sektor</dt><dd>Okänd</dd>", shown)
+    assert re.search(r"<dt>Storlek</dt><dd>Okänd</dd>", shown)
+    card = text_of(client.get("/search", query_string={"q": "Fungerar"}))
+    assert re.search(r'class="context">[^<]*, okänd sektor, okänd storlek', card)
     done = sheets.last_import(app)
     assert (done.rows_created, done.rows_skipped) == (3, 1)
     # The network's page counts them.
