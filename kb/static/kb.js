@@ -103,6 +103,25 @@
       });
     }
   });
+  // A link followed from a changed form waits (at most two seconds) for the draft to
+  // arrive: a beacon sent as the page goes may reach the server after the member is
+  // back at the form, which then shows without what was typed.
+  document.addEventListener("click", function (event) {
+    if (!dirty && !sending) return;
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey ||
+        event.ctrlKey || event.shiftKey || event.altKey || link.hasAttribute("download") ||
+        (link.target && link.target !== "_self")) return;
+    var to = new URL(link.href, window.location.href);
+    if (to.hash && to.pathname === window.location.pathname &&
+        to.search === window.location.search) return;  // a place on this page
+    event.preventDefault();
+    if (timer) clearTimeout(timer);
+    if (dirty) send();
+    var go = function () { window.location.href = to.href; };
+    Promise.race([sending || Promise.resolve(),
+                  new Promise(function (done) { setTimeout(done, 2000); })]).then(go, go);
+  });
   window.addEventListener("pagehide", leaving);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") leaving();

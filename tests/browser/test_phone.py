@@ -3,6 +3,7 @@ all four, chart text is never under 12 px, the first search result is on the fir
 screen; and the experience form forgives (a rating cleared, a draft restored)."""
 
 import re
+import time
 
 import pytest
 from sqlalchemy import select
@@ -198,4 +199,32 @@ def test_leaving_the_form_and_coming_back_restores_what_was_typed(page, live_ser
     with page.expect_navigation():
         page.get_by_role("button", name="Börja om med ett tomt formulär").click()
     assert page.locator("#title").input_value() == ""
+    _remove_drafts(live_server.app, COLLEAGUE)
+
+
+def test_a_slow_draft_save_is_not_lost_by_following_a_link(page, live_server, device,
+                                                           monkeypatch):
+    """A link followed from a changed form waits for the draft to arrive, so the form
+    shows what was typed at once on coming back, even when saving is slow."""
+    from kb.experiences import drafts
+
+    real_save = drafts.save
+
+    def slow_save(*args, **kwargs):
+        time.sleep(0.8)
+        return real_save(*args, **kwargs)
+
+    login(page, live_server, COLLEAGUE)
+    _remove_drafts(live_server.app, COLLEAGUE)
+    monkeypatch.setattr(drafts, "save", slow_save)
+    title = f"Skrivet i hast ({device})"
+    page.goto(live_server("/experiences/new"))
+    page.select_option("#system_id", label="Crona Lön")
+    page.fill("#title", title)
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Huvudmeny").get_by_role("link",
+                                                                     name="Lönesystem").click()
+    page.goto(live_server("/experiences/new"))
+    assert page.locator("#title").input_value() == title
+    monkeypatch.undo()
     _remove_drafts(live_server.app, COLLEAGUE)
