@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import threading
 
 import numpy as np
@@ -74,6 +75,8 @@ def _size(value) -> int:
         return 112 + value.nbytes
     if isinstance(value, tuple):
         return 64 + sum(_size(part) for part in value)
+    if isinstance(value, frozenset):  # a small segment's terms: (field, bytes) pairs
+        return 216 + 160 * len(value)
     if isinstance(value, list):
         if value and isinstance(value[0], str):
             return 64 + sum(57 + len(word) for word in value)
@@ -169,16 +172,32 @@ def _segment(segreader) -> _Segment:
     return _Segment(whoosh_internals.segment_key(segreader), segreader.doc_count_all())
 
 
+# A segment of at most this many documents (a drain's: every write adds one) has its
+# terms read once as a set. A search looks each of its many terms (forms, compound
+# parts, four fields) up in every segment, and most are not in a small one: a probe
+# of Whoosh's term table on disk costs about 0.1 ms, a set lookup nothing.
+SMALL_SEGMENT_DOCS = 1000
+
+
+def _has_term(segreader, seg: _Segment, fieldname: str, text) -> bool:
+    if seg.n <= SMALL_SEGMENT_DOCS:
+        terms = seg.get("terms")
+        if terms is None:
+            terms = seg.put("terms", whoosh_internals.term_set(segreader))
+        return whoosh_internals.term_key(segreader, fieldname, text) in terms
+    try:
+        return (fieldname, text) in segreader
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 def _segment_postings(segreader, seg: _Segment, fieldname: str, text):
     """A term's (ids, weights) in one segment, kept while within the byte budget."""
     found = seg.get("postings", fieldname, text)
     if found is not None:
         return found
-    try:
-        present = (fieldname, text) in segreader
-    except (KeyError, TypeError, ValueError):
-        present = False
-    found = (whoosh_internals.term_postings(segreader, fieldname, text) if present
+    found = (whoosh_internals.term_postings(segreader, fieldname, text)
+             if _has_term(segreader, seg, fieldname, text)
              else (np.zeros(0, dtype=np.int64), np.zeros(0)))
     return seg.put("postings", found, fieldname, text)
 
@@ -322,6 +341,17 @@ class DocSets:
                 found.append((offset, ids, weights,
                               _segment_lengths(r, seg, fieldname)[ids]))
         return found
+
+    def idf(self, fieldname: str, text, postings=None) -> float:
+        """The term's inverse document frequency as Whoosh's weighting gives it
+        (log(N / (df + 1)) + 1 over every document, deleted ones included), from the
+        postings this process keeps per segment (`postings`: the term's, when at
+        hand): Whoosh's own probes the term table of every segment on disk again for
+        each new searcher, that is after each write."""
+        if postings is None:
+            postings = self.postings(fieldname, text)
+        frequency = sum(len(ids) for _offset, ids, _weights, _lengths in postings)
+        return math.log(self.n / (frequency + 1)) + 1
 
     def at_least(self, fieldname: str, low) -> int:
         mask = 0

@@ -144,7 +144,7 @@ def _add_term(sets: DocSets, fieldname: str, text, scores: np.ndarray, boost: fl
     postings = sets.postings(fieldname, text)
     if not postings:
         return
-    idf = searcher.idf(fieldname, text)
+    idf = sets.idf(fieldname, text, postings)
     average_length = searcher.avg_field_length(fieldname) or 1
     for offset, ids, weights, lengths in postings:
         bm25 = idf * (weights * (K1 + 1)) / (

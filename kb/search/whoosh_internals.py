@@ -199,6 +199,23 @@ def segment_key(segreader) -> tuple | None:
 # Reading a segment ---------------------------------------------------------------------
 
 
+def term_set(segreader) -> frozenset:
+    """Every (field name, term as bytes) of one segment, deleted documents' included:
+    what `term_key(...) in` answers as `(fieldname, text) in segreader` does."""
+    return frozenset(segreader.all_terms())
+
+
+def term_key(segreader, fieldname: str, text) -> tuple | None:
+    """A term as `term_set` holds it (None for a field the schema lacks or a value
+    the field cannot encode), as Whoosh's reader encodes it for a lookup."""
+    if fieldname not in segreader.schema:
+        return None
+    try:
+        return (fieldname, segreader.schema[fieldname].to_bytes(text))
+    except (TypeError, ValueError):
+        return None
+
+
 def term_postings(segreader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
     """Every (document number, weight) of a term in one segment, deleted documents
     included, as two arrays in document order. The term must be in the segment.

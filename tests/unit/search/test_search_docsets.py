@@ -101,13 +101,25 @@ RANKED = ["lönesystem", "system", "semester", "support OR lön", "lönesystem s
 
 def test_ranking_scores_as_whoosh(app, corpus, factory):
     """The numpy ranking gives Whoosh's own BM25F scores, so its order (equal
-    scores by document number)."""
+    scores by document number), over several segments and a deleted document."""
+    from kb.models import Experience
+
     later_writes(factory)
     with app.app_context():
+        db.session.delete(db.session.get(Experience, corpus[4]))
+        db.session.commit()
         indexing.drain(wait=5)
         assert indexing.store().segment_count() > 1
         with indexing.store().searcher() as searcher:
             sets = docsets(searcher)
+            assert sets.live != (1 << sets.n) - 1  # the deletion is in the index
+            for field in ("title", "body"):
+                for text in searcher.lexicon(field):
+                    word = text.decode("utf-8")
+                    assert sets.idf(field, word) == pytest.approx(
+                        searcher.idf(field, word), rel=1e-12), (field, word)
+            assert sets.idf("body", "finnsinteialls") == pytest.approx(
+                searcher.idf("body", "finnsinteialls"), rel=1e-12)
             for q in RANKED:
                 query = parse_text_query(searcher.schema, q)
                 results = searcher.search(sets.fast_query(query), limit=None)

@@ -28,7 +28,9 @@ from kb.search.whoosh_internals import (
     open_writer,
     segment_count,
     segment_key,
+    term_key,
     term_postings,
+    term_set,
     write_lock,
 )
 from tests.support.whoosh_contents import differences, index_contents, postings
@@ -288,6 +290,23 @@ def test_hold_files_refuses_a_segment_whose_files_are_gone(ix):
                 ix.storage.delete_file(name)
         with pytest.raises(FileNotFoundError):
             hold_files(reader)
+
+
+def test_term_set_and_term_key_answer_as_the_readers_own_lookup(ix):
+    with ix.searcher() as searcher:
+        for reader in segment_readers(searcher):
+            terms = term_set(reader)
+            asked = [(field, text) for field in ("title", "body", "code", "id", "rating")
+                     for text in reader.field_terms(field)]
+            asked += [("body", "finnsinte"), ("title", "ord3"), ("rating", 99),
+                      ("saknas", "ett"), ("note", "anteckning")]
+            assert len(asked) > 20
+            for field, text in asked:
+                try:
+                    expected = (field, text) in reader
+                except KeyError:  # Whoosh's TermNotFound for a field the schema lacks
+                    expected = False
+                assert (term_key(reader, field, text) in terms) == expected, (field, text)
 
 
 def test_deleted_docs_are_whoosh_deletions(ix):
