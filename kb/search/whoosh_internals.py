@@ -159,17 +159,16 @@ def hold_files(segreader) -> None:
         return  # its one file was opened with the reader
     perdoc = segreader._perdoc
     prefix = f"{segment.segment_id()}."
-    held = {}
     for name in segreader.storage().list():
         if name.startswith(prefix) and name.endswith(W3Codec.COLUMN_EXT):
             column = name[len(prefix):-len(W3Codec.COLUMN_EXT)]
-            held[column] = perdoc._colfiles.get(column) or perdoc._get_column_file(column)
-    if STORED_COLUMN_NAME not in held:  # every segment kb writes stores fields
+            if column not in perdoc._colfiles:  # kept there, the reader's close closes it
+                perdoc._colfiles[column] = perdoc._get_column_file(column)
+    if STORED_COLUMN_NAME not in perdoc._colfiles:  # every segment kb writes stores fields
         raise FileNotFoundError(f"the files of segment {segment.segment_id()} went away")
     if segreader.storage().file_exists(segment.make_filename(W3Codec.VPOSTS_EXT)):
         perdoc._prep_vectors()
-    perdoc._colfiles.update(held)
-    perdoc.has_column = held.__contains__
+    perdoc.has_column = frozenset(perdoc._colfiles).__contains__
 
 
 def _same_deletions(old, new) -> bool:
