@@ -19,6 +19,7 @@ import heapq
 import itertools
 import math
 import threading
+from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
@@ -287,21 +288,67 @@ def _segment_lexicon(segreader, seg: _Segment, fieldname: str) -> list[str]:
 # Per searcher --------------------------------------------------------------------------
 
 
-class DocSets:
-    """Masks over one searcher's documents; built on first use, one per searcher."""
+@dataclass(frozen=True)
+class _Reuse:
+    """What a searcher's DocSets takes from the previous one's: its token, how many
+    leading segments both have in the same places, and the bits of those segments'
+    documents."""
 
-    def __init__(self, searcher):
+    token: tuple
+    leaves: int
+    bits: int
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """A searcher's segments in order (key, offset, documents) under its token, and
+    the index commit it reads (its generation)."""
+
+    token: tuple
+    segments: tuple
+    generation: int
+
+    def shared_with(self, previous: _Layout | None) -> _Reuse | None:
+        """The segments this layout has first, in the same places as `previous` (a
+        write adds a segment at the end and a deletion keeps a segment's key; a merge
+        replaces the small ones at the end), when there are any."""
+        if (previous is None or previous.token[0] != self.token[0]
+                or previous.generation > self.generation):
+            return None  # another index, or a newer commit (its deletions reach further)
+        shared = 0
+        for mine, theirs in zip(self.segments, previous.segments, strict=False):
+            if mine != theirs or mine[0] is None:
+                break
+            shared += 1
+        if not shared:
+            return None
+        _key, offset, n = self.segments[shared - 1]
+        return _Reuse(previous.token, shared, (1 << (offset + n)) - 1)
+
+
+class DocSets:
+    """Masks over one searcher's documents; built on first use, one per searcher.
+    A searcher's term masks start from the previous searcher's of the same index
+    (a write adds a small segment: only it is added in)."""
+
+    def __init__(self, searcher, previous: _Layout | None = None):
         self.searcher = searcher
         reader = searcher.reader()
         self.leaves = [(r, offset, _segment(r)) for r, offset in reader.leaf_readers()]
-        # Segments the index in use no longer has (merged away, or an older
-        # generation after `kb reindex`) and older searchers' masks leave the
-        # store. A thread still searching an older searcher rebuilds what it needs.
         keys = {seg.key for _r, _o, seg in self.leaves if seg.key is not None}
         folder = next(iter(keys))[0] if keys else None
         self._token = (folder, ("searcher", next(_tokens)))
+        self.layout = _Layout(self._token, tuple((seg.key, offset, seg.n)
+                                                 for _r, offset, seg in self.leaves),
+                              reader.generation() or 0)
+        self._reuse = self.layout.shared_with(previous)
+        # Segments the index in use no longer has (merged away, or an older
+        # generation after `kb reindex`) and older searchers' masks leave the
+        # store, but for the previous searcher's (`term` reuses them). A thread
+        # still searching an older searcher rebuilds what it needs.
         if keys:
-            _store.keep_only(keys | {self._token})
+            _store.keep_only(keys | {self._token}
+                             | ({self._reuse.token} if self._reuse else set()))
         self.n = reader.doc_count_all()
         live = (1 << self.n) - 1
         for r, offset, seg in self.leaves:
@@ -321,8 +368,14 @@ class DocSets:
         key = (self._token, "term", fieldname, text)
         mask = _store.get(key)
         if mask is None:
-            mask = 0
-            for r, offset, seg in self.leaves:
+            mask, start = 0, 0
+            if self._reuse is not None:
+                # The previous searcher's mask, cut to the segments both have in the
+                # same places: their deletions only grew since, and `live` takes them.
+                before = _store.get((self._reuse.token, "term", fieldname, text))
+                if before is not None:
+                    mask, start = before & self._reuse.bits, self._reuse.leaves
+            for r, offset, seg in self.leaves[start:]:
                 local = _segment_term(r, seg, fieldname, text)
                 if local:
                     mask |= local << offset
@@ -490,6 +543,11 @@ class DocSets:
 
 _docsets_lock = threading.Lock()
 _tokens = itertools.count()
+# The layout of the newest searcher's DocSets, per index directory (or storage in
+# memory: a network's questions), for the next searcher of that index to reuse.
+# At most NEWEST_KEPT of them, the least recently made out first.
+NEWEST_KEPT = 64
+_newest: dict = {}
 
 
 def docsets(searcher) -> DocSets:
@@ -499,6 +557,19 @@ def docsets(searcher) -> DocSets:
         with _docsets_lock:
             sets = getattr(searcher, "_kb_docsets", None)
             if sets is None:
-                sets = DocSets(searcher)
+                folder = _folder_of(searcher)
+                sets = DocSets(searcher, _newest.pop(folder, None))
+                if folder is not None:
+                    _newest[folder] = sets.layout
+                    while len(_newest) > NEWEST_KEPT:
+                        del _newest[next(iter(_newest))]
                 searcher._kb_docsets = sets
     return sets
+
+
+def _folder_of(searcher):
+    for reader, _offset in searcher.reader().leaf_readers():
+        key = whoosh_internals.segment_key(reader)
+        if key is not None:
+            return key[0]
+    return None

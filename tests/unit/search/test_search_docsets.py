@@ -149,3 +149,65 @@ def test_segments_no_longer_in_use_leave_the_cache(app, corpus):
         assert experience_search.search({"q": "lönesystem"}, policy.VISITOR).total
         after = cached_folders()
     assert len(after) == 1 and after != before
+
+
+def test_a_new_searcher_starts_from_the_previous_ones_masks_and_matches_whoosh(
+        app, corpus, factory):
+    """After writes (a new small segment each, a deletion in the large one) and after
+    the small segments are merged, the masks a searcher takes from the previous
+    searcher's are what Whoosh matches."""
+    from kb.models import Experience
+
+    def check(searcher):
+        sets = docsets(searcher)
+        for q in QUERIES:
+            query = parse_text_query(searcher.schema, q)
+            assert mask_to_ids(sets.evaluate(query)) == whoosh_docnums(searcher, query), q
+        return sets._reuse
+
+    with app.app_context():
+        indexing.rebuild()  # the corpus in one segment
+        with indexing.store().searcher() as searcher:
+            assert check(searcher) is None
+        author, system = factory.user(), factory.system()
+        written = []
+        reused = []
+
+        def searched():
+            indexing.drain(wait=5)
+            with indexing.store().searcher() as searcher:
+                reused.append(check(searcher).leaves)
+
+        for text in ("Semesterskulden stämmer varje månad, lönesystemet också.",
+                     "Supporten svarar om lön och rapporteringen.",
+                     "Tjänstepension i lönesystemet."):
+            written.append(factory.experience(author, system, pros=text))
+            searched()
+        # Edits: a deletion in the large segment, then in the first small one (which
+        # the merge then leaves out, moving the documents after it).
+        for experience_id, text in ((corpus[3], "Systematisk lönekörning, semester."),
+                                    (written[0], "Lönesystem och semester i systemet.")):
+            db.session.get(Experience, experience_id).pros = text
+            db.session.commit()
+            searched()
+        # Each searcher built on the one before; the fifth write made the sixth
+        # segment, and the drain merged the small ones into one after the large one.
+        assert indexing.MERGE_AT_SEGMENTS == 6
+        assert reused == [1, 2, 3, 4, 1]
+        with indexing.store().searcher() as searcher:
+            assert len(searcher.reader().leaf_readers()) == 2
+
+
+def test_an_older_searcher_takes_nothing_from_a_newer_ones_masks():
+    """A thread still on an older commit may build its masks after a newer searcher
+    did: the newer one's deletions reach further, so nothing is taken from it."""
+    from kb.search.docsets import _Layout
+
+    big, small = (("dir", "MAIN_a"), 0, 100), (("dir", "MAIN_b"), 100, 1)
+    older = _Layout(("dir", ("searcher", 1)), (big,), generation=3)
+    newer = _Layout(("dir", ("searcher", 2)), (big, small), generation=4)
+    assert newer.shared_with(older).leaves == 1
+    assert newer.shared_with(older).bits == (1 << 100) - 1
+    assert older.shared_with(newer) is None
+    elsewhere = _Layout(("other", ("searcher", 3)), (big, small), generation=5)
+    assert elsewhere.shared_with(newer) is None
