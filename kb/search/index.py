@@ -87,6 +87,10 @@ class IndexStore:
         if cache_budget_bytes is not None:
             docsets.set_budget(cache_budget_bytes)
         self._lock = threading.Lock()
+        # One thread of the process searches at a time: Whoosh's readers read their
+        # files by seek and read, and two threads at once read each other's bytes
+        # (gunicorn with KB_THREADS above 1). Re-entrant: a search may nest.
+        self._searching = threading.RLock()
         self._handle: _SearcherHandle | None = None
         self._generation: str | None = None
         self._ix = None
@@ -161,18 +165,26 @@ class IndexStore:
     @staticmethod
     def unreadable(path: str, segments: bool = True) -> str | None:
         """Why a generation cannot be searched (None when it can): its table of
-        contents is read and, with `segments`, a searcher opens every segment's files."""
-        problem = None
-        with _whoosh_leaks_quietly() as failed:
-            try:
-                ix = whoosh_index.open_dir(path)
-                if segments:
-                    ix.searcher().close()
-            except whoosh_index.EmptyIndexError:
-                problem = "no Whoosh index in the directory"
-            except Exception as error:  # any failure to read means "not readable"
-                problem = describe_error(error)
-                failed.append(problem)
+        contents is read and, with `segments`, a searcher opens every segment's files.
+        A file that went away as it was read is read again from the newest table of
+        contents (READ_ATTEMPTS times in all): another process committed meanwhile and
+        removed the table or the segments it had listed, which says nothing about the
+        generation (and a wrong verdict rebuilds the whole index)."""
+        for attempt in range(READ_ATTEMPTS):
+            problem = None
+            with _whoosh_leaks_quietly() as failed:
+                try:
+                    ix = whoosh_index.open_dir(path)
+                    if segments:
+                        ix.searcher().close()
+                except whoosh_index.EmptyIndexError:
+                    problem = "no Whoosh index in the directory"
+                except Exception as error:  # any failure to read means "not readable"
+                    problem = describe_error(error)
+                    failed.append(problem)
+                    if isinstance(error, FileNotFoundError) and attempt + 1 < READ_ATTEMPTS:
+                        continue
+            break
         return problem
 
     @staticmethod
@@ -309,17 +321,19 @@ class IndexStore:
 
     @contextlib.contextmanager
     def searcher(self):
-        """This process's searcher, reopened only when the index changed."""
-        with self._lock:
-            handle = self._current_handle()
-            handle.users += 1
-        try:
-            yield handle.searcher
-        finally:
+        """This process's searcher, reopened only when the index changed; one thread
+        at a time."""
+        with self._searching:
             with self._lock:
-                handle.users -= 1
-                if handle.retired and handle.users == 0:
-                    handle.close()
+                handle = self._current_handle()
+                handle.users += 1
+            try:
+                yield handle.searcher
+            finally:
+                with self._lock:
+                    handle.users -= 1
+                    if handle.retired and handle.users == 0:
+                        handle.close()
 
     @property
     def serving(self) -> str | None:
@@ -385,6 +399,10 @@ def _open_searcher(ix) -> Searcher:
     (whoosh_internals.hold_files), so a merge in another process cannot take a
     column from under it."""
     return Searcher(whoosh_internals.reader_reusing(ix)[0], fromindex=ix)
+
+
+# How often a generation is read before a file missing from it makes it unreadable.
+READ_ATTEMPTS = 3
 
 
 class _SearcherHandle:

@@ -79,3 +79,28 @@ def test_the_store_carries_no_indexing_bookkeeping(tmp_path):
     store = IndexStore(str(tmp_path / "index"))
     assert not {"merge_wanted", "drain_error", "last_heartbeat", "lock_was_busy",
                 "last_catch_up"} & set(vars(store))
+
+
+def test_a_table_of_contents_removed_as_it_is_read_is_read_again(tmp_path, monkeypatch):
+    """Another process's commit removes the table of contents (or segments) a reader
+    had just listed: that is no reason to call the generation unreadable, which would
+    rebuild the whole index. A file missing at every attempt still is."""
+    from kb.search import index as index_module
+
+    store = IndexStore(str(tmp_path / "index"))
+    store.ensure()
+    store.swap_in(store.new_generation())
+    path = store.current_path()
+    real_open_dir = index_module.whoosh_index.open_dir
+    gone = {"times": 1}
+
+    def racing_open_dir(where, *args, **kwargs):
+        if gone["times"]:
+            gone["times"] -= 1
+            raise FileNotFoundError(2, "No such file or directory", f"{where}/_MAIN_7.toc")
+        return real_open_dir(where, *args, **kwargs)
+
+    monkeypatch.setattr(index_module.whoosh_index, "open_dir", racing_open_dir)
+    assert IndexStore.unreadable(path) is None
+    gone["times"] = index_module.READ_ATTEMPTS
+    assert "No such file" in IndexStore.unreadable(path)
