@@ -12,8 +12,9 @@ fork); each worker opens its own, and starts its background jobs
 
 Environment: KB_BIND (default 127.0.0.1:8000), KB_WORKERS (default 2: one per
 core of a two-core machine; more do not help a CPU-bound app), KB_THREADS
-(default 1), KB_WARMUP (default on; off – 0, false, nej, ... – serves at once and
-warms nothing).
+(default 1; a worker's threads search one at a time, kb.search.IndexStore),
+KB_WARMUP (default on; off – 0, false, nej, ... – serves at once and warms
+nothing).
 """
 
 import gc
