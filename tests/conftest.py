@@ -15,7 +15,7 @@ from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from kb.extensions import db
-from tests.support.apps import PASSWORD, PG_URL, close, make_app
+from tests.support.apps import PASSWORD, PG_URL, close, empty_database, make_app
 from tests.support.apps import schema_url as _schema_url
 from tests.support.factory import Factory
 from tests.support.pages import Auth, csrf_token, link_in, main_content, outbox
@@ -138,19 +138,8 @@ def database_url(template_database, tmp_path):
 @pytest.fixture
 def empty_database_url(tmp_path):
     """A database with no tables: a new SQLite file, or a new PostgreSQL schema."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-        return
-    schema = f"kb_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield _schema_url(PG_URL, schema)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with empty_database(tmp_path / "empty.sqlite3", "kb_mig") as url:
+        yield url
 
 
 @pytest.fixture

@@ -492,10 +492,7 @@ def openapi_document() -> dict:
             "/systems/{slug}": {"get": {
                 "summary": "One system with every aggregate",
                 "operationId": "getSystem",
-                "parameters": [
-                    {"name": "slug", "in": "path", "required": True, "schema": STRING},
-                    *FILTER_PARAMETERS,
-                ],
+                "parameters": [slug, *FILTER_PARAMETERS],
                 "responses": {"200": _ok("SystemDetail", "The system and its figures."),
                               "400": bad, "404": missing},
             }},
@@ -508,10 +505,7 @@ def openapi_document() -> dict:
                     "the same for those who came. Counts only answers the caller may "
                     "read; means under min_answers answers are null."),
                 "operationId": "getSystemSwitches",
-                "parameters": [
-                    {"name": "slug", "in": "path", "required": True, "schema": STRING},
-                    *FILTER_PARAMETERS,
-                ],
+                "parameters": [slug, *FILTER_PARAMETERS],
                 "responses": {"200": _ok("SwitchJourney", "The system's switch journey."),
                               "400": bad, "404": missing},
             }},

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import uuid
 
 from jinja2 import BytecodeCache
+from sqlalchemy import create_engine, text
 from sqlalchemy.util import LRUCache
 from werkzeug.routing import Rule
 
@@ -19,6 +22,26 @@ def schema_url(url: str, schema: str) -> str:
     """A PostgreSQL URL whose connections use `schema`."""
     separator = "&" if "?" in url else "?"
     return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
+@contextlib.contextmanager
+def empty_database(sqlite_path, prefix: str):
+    """The URL of a database with no tables: a new SQLite file at `sqlite_path`, or
+    with KB_TEST_DATABASE_URL a new PostgreSQL schema named from `prefix`, dropped
+    afterwards."""
+    if not PG_URL:
+        yield f"sqlite:///{sqlite_path}"
+        return
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield schema_url(PG_URL, schema)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 class SharedTemplateCode(BytecodeCache):

@@ -87,6 +87,19 @@ def worker_pids(master: int) -> list[int]:
         return []
 
 
+def start_gunicorn(env: dict, log, workers: int, timeout: int = 30) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving kb on a free loopback port with `workers` workers, its output to
+    `log` (an open file): the process and its base URL. Wait with wait_until_serving,
+    end with stop_gunicorn."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--timeout", str(timeout), "--graceful-timeout", "5", "--no-control-socket",
+         "kb:create_app()"],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    return process, f"http://127.0.0.1:{port}"
+
+
 def wait_until_serving(base: str, process, deadline: float) -> None:
     """Until /healthz answers 200 (fails the test if gunicorn exits or time runs out)."""
     client = HttpClient(base, timeout=2)

@@ -6,7 +6,6 @@ calendar feed. The workers share one SQLite file, as on one machine."""
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 from datetime import timedelta
@@ -18,9 +17,8 @@ from sqlalchemy import create_engine, text
 from tests.support.apps import PASSWORD, make_app
 from tests.support.http import HttpClient
 from tests.support.servers import (
-    BIN,
-    free_port,
     gunicorn_environment,
+    start_gunicorn,
     stop_gunicorn,
     wait_until_serving,
 )
@@ -110,14 +108,8 @@ def served(tmp_path_factory):
     ids = _prepare(database_url, root)
     env = gunicorn_environment(database_url, root)
     env["KB_REGISTRATION"] = "invite"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     log = open(root / "gunicorn.log", "w")  # noqa: SIM115  (closed below)
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--timeout", "30", "--graceful-timeout", "5", "--no-control-socket",
-         "kb:create_app()"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
+    process, base = start_gunicorn(env, log, WORKERS)
     try:
         wait_until_serving(base, process, time.monotonic() + 60)
         yield {"base": base, "database_url": database_url, **ids}

@@ -19,7 +19,6 @@ import signal
 import subprocess
 import threading
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from sqlalchemy import create_engine, text
 
 from kb import config
 from kb.core.dates import utcnow
-from tests.support.apps import PASSWORD, PG_URL, make_app, schema_url
+from tests.support.apps import PASSWORD, empty_database, make_app
 from tests.support.health import OPERATOR, add_operator
 from tests.support.http import HttpClient, RefusedError
 from tests.support.indexes import remove_under_a_running_server
@@ -167,22 +166,6 @@ class Cluster:
             engine.dispose()
 
 
-def _database(base: Path):
-    if not PG_URL:
-        yield f"sqlite:///{base / 'kb.sqlite3'}"
-        return
-    schema = f"kb_scale_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield schema_url(PG_URL, schema)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def _prepare(database_url: str, base: Path) -> list[str]:
     """Schema, demo catalogue and experiences, members; no index anywhere."""
     from kb.database import upgrade_schema
@@ -210,9 +193,7 @@ def _prepare(database_url: str, base: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     base = tmp_path_factory.mktemp("scale-out")
-    databases = _database(base)
-    database_url = next(databases)
-    try:
+    with empty_database(base / "kb.sqlite3", "kb_scale") as database_url:
         emails = _prepare(database_url, base)
         servers = {name: Server(name, database_url, base / name) for name in ("a", "b")}
         for server in servers.values():
@@ -231,8 +212,6 @@ def cluster(tmp_path_factory):
         finally:
             for server in servers.values():
                 server.stop()
-    finally:
-        next(databases, None)
 
 
 def test_each_server_builds_its_own_index_from_the_database(cluster):

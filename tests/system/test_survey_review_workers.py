@@ -6,7 +6,6 @@ several times, so that both workers answer it."""
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 import urllib.parse
 
@@ -15,9 +14,8 @@ import pytest
 from tests.support.apps import PASSWORD, make_app
 from tests.support.http import HttpClient
 from tests.support.servers import (
-    BIN,
-    free_port,
     gunicorn_environment,
+    start_gunicorn,
     stop_gunicorn,
     wait_for,
     wait_until_serving,
@@ -113,14 +111,8 @@ def test_an_import_moves_nothing_public_until_a_moderator_approves_it(empty_data
     database_url = empty_database_url
     _prepare(database_url, tmp_path)
     env = gunicorn_environment(database_url, tmp_path)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115  (closed below)
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--timeout", "60", "--graceful-timeout", "5", "--no-control-socket",
-         "kb:create_app()"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
+    process, base = start_gunicorn(env, log, WORKERS, timeout=60)
     try:
         wait_until_serving(base, process, time.monotonic() + 60)
         visitor = HttpClient(base)

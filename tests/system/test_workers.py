@@ -20,8 +20,8 @@ from tests.support.apps import PASSWORD, make_app
 from tests.support.http import HttpClient, RefusedError
 from tests.support.servers import (
     BIN,
-    free_port,
     gunicorn_environment,
+    start_gunicorn,
     stop_gunicorn,
     wait_for,
     wait_until_serving,
@@ -78,15 +78,8 @@ def test_acknowledged_submissions_survive_a_killed_worker(empty_database_url, tm
     database_url = empty_database_url
     emails = _prepare(database_url, tmp_path)
     env = gunicorn_environment(database_url, tmp_path)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115  (closed below)
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--timeout", "30", "--graceful-timeout", "5", "--no-control-socket",
-         "kb:create_app()"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    process, base = start_gunicorn(env, log, WORKERS)
     acknowledged: list[tuple[int, str, int]] = []  # (experience id, word, member)
     problems: list[str] = []
     stop = threading.Event()
