@@ -85,9 +85,5 @@ def propose_system(member_id: int, name: str, vendor: str = "",
 def free_slug(name: str) -> str:
     """A slug for a new system's name (kb.core.slugs) that no system has yet: "Hogia Lön"
     -> "hogia-lon", then "hogia-lon-2"."""
-    base = slugs.slugify(name) or "system"
-    slug, n = base, 1
-    while db.session.scalar(select(PayrollSystem.id).where(PayrollSystem.slug == slug)):
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return slugs.free(name, "system", lambda slug: db.session.scalar(
+        select(PayrollSystem.id).where(PayrollSystem.slug == slug)) is not None)

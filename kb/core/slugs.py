@@ -3,14 +3,15 @@
 "Lönechefsnätverket Skåne" becomes "lonechefsnatverket-skane": Swedish letters lose
 their dots and ring (å, ä -> a, ö -> o), other letters their accents (é -> e,
 ç -> c) and a few are spelt out (æ -> ae, ø -> o, ß -> ss); everything else
-separates words, which are joined by hyphens in lower case. Whether a slug is
-taken, and what to add then, is for the feature that stores it.
+separates words, which are joined by hyphens in lower case. A taken slug gets "-2",
+"-3" ... (`free`); whether one is taken is for the feature that stores it to say.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 MAX_LENGTH = 70  # room for "-2", "-3" ... within the 80 characters a slug column holds
 
@@ -26,3 +27,14 @@ def slugify(name: str, max_length: int = MAX_LENGTH) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c)).lower().translate(_SPELT_OUT)
     slug = _NOT_SLUG.sub("-", text).strip("-")
     return slug[:max_length].strip("-")
+
+
+def free(name: str, fallback: str, taken: Callable[[str], bool]) -> str:
+    """The slug of `name` (`fallback` when it has none) that `taken` says is free, with
+    "-2", "-3" ... added as needed: "Hogia Lön" -> "hogia-lon", then "hogia-lon-2"."""
+    base = slugify(name) or fallback
+    slug, n = base, 1
+    while taken(slug):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

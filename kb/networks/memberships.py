@@ -158,12 +158,8 @@ def mine(user_id: int) -> list[Network]:
 def free_slug(name: str) -> str:
     """A slug for a new network's name (kb.core.slugs) that no network has yet:
     "Lönechefsnätverket Skåne" -> "lonechefsnatverket-skane", then "...-skane-2"."""
-    base = slugs.slugify(name) or "natverk"
-    candidate, n = base, 1
-    while db.session.scalar(select(Network.id).where(Network.slug == candidate)):
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+    return slugs.free(name, "natverk", lambda slug: db.session.scalar(
+        select(Network.id).where(Network.slug == slug)) is not None)
 
 
 def _clean(values: dict) -> dict:
