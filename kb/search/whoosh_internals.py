@@ -124,6 +124,7 @@ def reader_reusing(ix, old_reader=None) -> tuple[object, list]:
             if segment is not None and not leaf.is_closed:
                 reusable[segment.segment_id()] = leaf
     readers, reused = [], []
+    names = None  # the directory's files, listed once for every segment opened here
     for segment in toc.segments:
         leaf = reusable.pop(segment.segment_id(), None)
         if leaf is not None and _same_deletions(leaf.segment(), segment):
@@ -131,7 +132,9 @@ def reader_reusing(ix, old_reader=None) -> tuple[object, list]:
         else:
             leaf = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
             try:
-                hold_files(leaf)
+                if names is None:
+                    names = ix.storage.list()
+                hold_files(leaf, names)
             except OSError:
                 leaf.close()
                 for opened in readers:
@@ -145,7 +148,7 @@ def reader_reusing(ix, old_reader=None) -> tuple[object, list]:
     return MultiReader(readers, generation=toc.generation), reused
 
 
-def hold_files(segreader) -> None:
+def hold_files(segreader, names=None) -> None:
     """Open every column file of the segment now, and answer which columns it has
     from what was opened. Whoosh opens a column's file at its first use and asks
     the directory each time whether the column exists; a merge (in any process)
@@ -153,13 +156,14 @@ def hold_files(segreader) -> None:
     lost the columns it had not read yet (stored fields: an error; field lengths:
     zeros, silently). An open file stays readable after it is deleted. Raises
     OSError when the segment's files went away before they could be opened (the
-    caller tries again with the index's next commit)."""
+    caller tries again with the index's next commit). `names`: the storage's files,
+    when the caller has listed them."""
     segment = segreader.segment()
     if segment.is_compound():
         return  # its one file was opened with the reader
     perdoc = segreader._perdoc
     prefix = f"{segment.segment_id()}."
-    for name in segreader.storage().list():
+    for name in names if names is not None else segreader.storage().list():
         if name.startswith(prefix) and name.endswith(W3Codec.COLUMN_EXT):
             column = name[len(prefix):-len(W3Codec.COLUMN_EXT)]
             if column not in perdoc._colfiles:  # kept there, the reader's close closes it
